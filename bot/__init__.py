@@ -1,0 +1,1 @@
+"""Inhouse: service relationships between a company's departments, inside Slack."""
