@@ -1,0 +1,47 @@
+"""Text helpers shared by every builder: the one escaping function, dates, mentions."""
+
+from datetime import date, datetime
+
+_MRKDWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+PRIORITY_LABELS = {"low": "Low", "normal": "Normal", "high": "High", "urgent": "Urgent"}
+
+
+def escape(text: str) -> str:
+    """User text made inert in mrkdwn: no ``<!channel>``, no hidden links, no mentions."""
+    return text.translate(_MRKDWN_ESCAPES)
+
+
+def user(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def channel(channel_id: str) -> str:
+    return f"<#{channel_id}>"
+
+
+def when(instant: datetime) -> str:
+    """An instant shown in each reader's own time zone, with a UTC fallback for old clients."""
+    fallback = instant.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(instant.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def day(value: date) -> str:
+    return value.strftime("%a %d %b %Y")
+
+
+def request_ref(number: int) -> str:
+    return f"#{number}"
+
+
+def escaped(text: str, limit: int) -> str:
+    """``escape(text)`` cut to at most ``limit`` characters without splitting an entity."""
+    pieces: list[str] = []
+    length = 0
+    for char in text:
+        piece = char.translate(_MRKDWN_ESCAPES)
+        if length + len(piece) > limit - 1:
+            return "".join(pieces) + "…"
+        pieces.append(piece)
+        length += len(piece)
+    return "".join(pieces)

@@ -1,0 +1,42 @@
+"""Settings from the environment and ``.env``. Built once by the CLI and passed down, never a global."""
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///inhouse.db"
+
+WHERE_TO_GET = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-...) under OAuth & Permissions, after installing the app",
+    "SLACK_SIGNING_SECRET": "the Signing Secret under Basic Information > App Credentials",
+    "SLACK_APP_TOKEN": "an App-Level Token (xapp-...) with the connections:write scope, under Basic Information"
+    " > App-Level Tokens (Socket Mode only)",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = DEFAULT_DATABASE_URL
+    inhouse_org: Path | None = None
+
+    def missing_for(self, mode: str) -> list[str]:
+        """The environment variables that ``inhouse run --mode MODE`` needs and does not have."""
+        needed = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+        if mode == "socket":
+            needed.append("SLACK_APP_TOKEN")
+        return [name for name in needed if getattr(self, name.lower()) is None]
+
+
+def explain_missing(names: list[str]) -> str:
+    lines = ["Inhouse needs these settings before it can connect to Slack:"]
+    lines += [f"  {name}: {WHERE_TO_GET[name]}" for name in names]
+    lines.append(
+        "Set them in the environment or in a .env file (copy .env.example); see README.md, 'Create the Slack app'."
+    )
+    return "\n".join(lines)

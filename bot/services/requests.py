@@ -1,0 +1,244 @@
+"""Use cases of a request: file it, work it, look it up. No Slack here, and no commit."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from bot.domain import lifecycle
+from bot.domain.lifecycle import Event, EventKind, State, Status
+from bot.services.promises import promise_for
+from storage import directory
+from storage.models import Department, Request, RequestEvent
+
+OPEN_STATES = (State.OPEN, State.ACKNOWLEDGED, State.WAITING)
+
+
+class NotAllowed(Exception):
+    """The user may not do this; the message says why, for the user."""
+
+
+class NotFound(Exception):
+    """No such request or department; the message says which."""
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    provider_id: str
+    priority: str
+    description: str
+    needed_by: date | None = None
+    requester_department_id: str | None = None  # asked only when we do not know it
+
+
+@dataclass(frozen=True)
+class RequestSnapshot:
+    """What the views need to show a request, detached from the session."""
+
+    number: int
+    provider_id: str
+    provider_name: str
+    provider_channel: str
+    requester_id: str
+    requester_department_name: str | None
+    priority: str
+    description: str
+    needed_by: date | None
+    state: State
+    assignee_id: str | None
+    created_at: datetime
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    resolution_note: str | None
+    card_channel: str | None
+    card_ts: str | None
+
+
+def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:
+    provider = _department(session, draft.provider_id)
+    if draft.requester_department_id is not None:
+        _department(session, draft.requester_department_id)
+        directory.remember_home(session, requester, draft.requester_department_id)
+    customer = directory.home_department(session, requester)
+    request = Request(
+        provider_id=provider.id,
+        requester_id=requester,
+        requester_department_id=customer,
+        priority=draft.priority,
+        description=draft.description,
+        needed_by=draft.needed_by,
+        state=State.OPEN,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_promise(session, request, provider, now)
+    session.add(request)
+    session.flush()
+    _append(session, request, Event(EventKind.CREATED, requester, now, provider=provider.id))
+    return snapshot(session, request)
+
+
+def act(session: Session, number: int, kind: EventKind, actor: str, now: datetime) -> RequestSnapshot:
+    """Acknowledge, pause, resume or reopen: the buttons that need nothing but a click."""
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    _transition(session, request, Event(kind, actor, now))
+    return snapshot(session, request)
+
+
+def resolve(session: Session, number: int, actor: str, note: str, now: datetime) -> RequestSnapshot:
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    _transition(session, request, Event(EventKind.RESOLVED, actor, now, note=note))
+    return snapshot(session, request)
+
+
+def transfer(
+    session: Session, number: int, actor: str, to_department: str, now: datetime, note: str | None = None
+) -> RequestSnapshot:
+    """Hand the request to another department, under that department's agreement from now on."""
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    provider = _department(session, to_department)
+    _transition(session, request, Event(EventKind.TRANSFERRED, actor, now, provider=provider.id, note=note))
+    _apply_promise(session, request, provider, now)
+    request.card_channel = request.card_ts = None
+    session.add(request)
+    session.flush()
+    return snapshot(session, request)
+
+
+def check_staff(session: Session, number: int, actor: str) -> RequestSnapshot:
+    """The request, if ``actor`` may work it; raises NotAllowed or NotFound otherwise."""
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    return snapshot(session, request)
+
+
+def attach_card(session: Session, number: int, channel: str, ts: str) -> None:
+    request = _request(session, number)
+    request.card_channel, request.card_ts = channel, ts
+    session.add(request)
+    session.flush()
+
+
+def get(session: Session, number: int) -> RequestSnapshot:
+    return snapshot(session, _request(session, number))
+
+
+def open_requests_of(session: Session, requester: str) -> list[RequestSnapshot]:
+    query = select(Request).where(Request.requester_id == requester, col(Request.state).in_(OPEN_STATES))
+    return [snapshot(session, r) for r in session.exec(query.order_by(col(Request.id)))]
+
+
+def open_queue(session: Session, department_id: str) -> list[RequestSnapshot]:
+    query = select(Request).where(Request.provider_id == department_id, col(Request.state).in_(OPEN_STATES))
+    return [snapshot(session, r) for r in session.exec(query.order_by(col(Request.id)))]
+
+
+def history(session: Session, number: int) -> list[Event]:
+    query = select(RequestEvent).where(RequestEvent.request_id == number).order_by(col(RequestEvent.id))
+    return [
+        Event(EventKind(row.kind), row.actor_id, row.at, provider=row.provider_id, note=row.note)
+        for row in session.exec(query)
+    ]
+
+
+def snapshot(session: Session, request: Request) -> RequestSnapshot:
+    assert request.id is not None
+    provider = session.get(Department, request.provider_id)
+    assert provider is not None
+    customer = session.get(Department, request.requester_department_id) if request.requester_department_id else None
+    return RequestSnapshot(
+        number=request.id,
+        provider_id=provider.id,
+        provider_name=provider.name,
+        provider_channel=provider.channel,
+        requester_id=request.requester_id,
+        requester_department_name=customer.name if customer is not None else None,
+        priority=request.priority,
+        description=request.description,
+        needed_by=request.needed_by,
+        state=State(request.state),
+        assignee_id=request.assignee_id,
+        created_at=request.created_at,
+        first_response_due=request.first_response_due,
+        resolution_due=request.resolution_due,
+        first_response_at=request.first_response_at,
+        resolved_at=request.resolved_at,
+        resolution_note=request.resolution_note,
+        card_channel=request.card_channel,
+        card_ts=request.card_ts,
+    )
+
+
+def _request(session: Session, number: int) -> Request:
+    # Row lock on PostgreSQL so two simultaneous clicks apply one after the other
+    # (SQLite already serializes writers with BEGIN IMMEDIATE).
+    request = session.get(Request, number, with_for_update=True)
+    if request is None:
+        raise NotFound(f"There is no request #{number}.")
+    return request
+
+
+def _department(session: Session, department_id: str) -> Department:
+    department = directory.get_department(session, department_id)
+    if department is None:
+        raise NotFound(f"There is no department {department_id!r}.")
+    return department
+
+
+def _require_staff(session: Session, department_id: str, user: str) -> None:
+    if not directory.is_staff(session, department_id, user):
+        department = _department(session, department_id)
+        raise NotAllowed(f"Only members and managers of {department.name} can work on its requests.")
+
+
+def _apply_promise(session: Session, request: Request, provider: Department, now: datetime) -> None:
+    promise = promise_for(session, provider, request.requester_department_id, request.priority)
+    request.promise = promise.to_dict() if promise else None
+    due = promise.due_times(now) if promise else (None, None)
+    request.first_response_due, request.resolution_due = due
+
+
+def _status(request: Request) -> Status:
+    return Status(
+        state=State(request.state),
+        provider=request.provider_id,
+        assignee=request.assignee_id,
+        first_response_at=request.first_response_at,
+        resolved_at=request.resolved_at,
+        waiting_since=request.waiting_since,
+        resolution_note=request.resolution_note,
+    )
+
+
+def _transition(session: Session, request: Request, event: Event) -> None:
+    status = lifecycle.apply(_status(request), event)
+    request.state = status.state
+    request.provider_id = status.provider
+    request.assignee_id = status.assignee
+    request.first_response_at = status.first_response_at
+    request.resolved_at = status.resolved_at
+    request.waiting_since = status.waiting_since
+    request.resolution_note = status.resolution_note
+    request.updated_at = event.at
+    session.add(request)
+    _append(session, request, event)
+
+
+def _append(session: Session, request: Request, event: Event) -> None:
+    assert request.id is not None
+    session.add(
+        RequestEvent(
+            request_id=request.id,
+            kind=event.kind,
+            actor_id=event.actor,
+            at=event.at,
+            provider_id=event.provider,
+            note=event.note,
+        )
+    )
+    session.flush()

@@ -1,0 +1,71 @@
+"""Buttons on the request card."""
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import announce
+from bot.blocks.request_forms import resolve_modal, transfer_modal
+from bot.deps import Deps
+from bot.domain.lifecycle import EventKind, TransitionError
+from bot.ids import Action
+from bot.services import requests
+from storage import directory
+
+_CLICKS = {
+    Action.ACKNOWLEDGE: EventKind.ACKNOWLEDGED,
+    Action.PAUSE: EventKind.PAUSED,
+    Action.RESUME: EventKind.RESUMED,
+    Action.REOPEN: EventKind.REOPENED,
+}
+
+REFUSALS = (requests.NotAllowed, requests.NotFound, TransitionError)
+
+
+def _refuse(client: WebClient, body: dict[str, Any], reason: Exception) -> None:
+    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=str(reason))
+
+
+def handle_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    ack()
+    actor, kind = body["user"]["id"], _CLICKS[Action(action["action_id"])]
+    try:
+        with deps.session_scope() as session:
+            request = requests.act(session, int(action["value"]), kind, actor, deps.clock())
+    except REFUSALS as refusal:
+        _refuse(client, body, refusal)
+        return
+    announce.changed(client, request, kind, actor)
+
+
+def handle_resolve_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    ack()
+    try:
+        with deps.session_scope() as session:
+            request = requests.check_staff(session, int(action["value"]), body["user"]["id"])
+    except REFUSALS as refusal:
+        _refuse(client, body, refusal)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=resolve_modal(request))
+
+
+def handle_transfer_click(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps
+) -> None:
+    ack()
+    try:
+        with deps.session_scope() as session:
+            request = requests.check_staff(session, int(action["value"]), body["user"]["id"])
+            departments = [(d.id, d.name) for d in directory.active_departments(session)]
+    except REFUSALS as refusal:
+        _refuse(client, body, refusal)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=transfer_modal(request, departments))
+
+
+def register(app: App) -> None:
+    for action_id in _CLICKS:
+        app.action(action_id)(handle_click)
+    app.action(Action.RESOLVE)(handle_resolve_click)
+    app.action(Action.TRANSFER)(handle_transfer_click)

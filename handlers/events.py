@@ -1,0 +1,29 @@
+"""Events API: the App Home tab. Publishing a view is idempotent, so Slack's retries are harmless."""
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.blocks.home import home_view
+from bot.deps import Deps
+from bot.services import requests
+from storage import directory
+
+
+def handle_home_opened(event: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    user = event["user"]
+    with deps.session_scope() as session:
+        mine = requests.open_requests_of(session, user)
+        queues = []
+        for department_id in directory.staff_departments(session, user):
+            department = directory.get_department(session, department_id)
+            if department is not None:
+                queues.append((department.name, requests.open_queue(session, department_id)))
+    client.views_publish(user_id=user, view=home_view(mine, queues))
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(handle_home_opened)

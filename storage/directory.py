@@ -1,0 +1,59 @@
+"""Who is who: departments, their people, and the department of a requester."""
+
+from sqlmodel import Session, col, select
+
+from storage.models import Calendar, Department, Membership, UserHome
+
+MANAGER = "manager"
+MEMBER = "member"
+
+
+def active_departments(session: Session) -> list[Department]:
+    return list(session.exec(select(Department).where(col(Department.active)).order_by(col(Department.name))))
+
+
+def get_department(session: Session, department_id: str) -> Department | None:
+    department = session.get(Department, department_id)
+    return department if department is not None and department.active else None
+
+
+def calendar_spec(session: Session, calendar_id: str) -> dict[str, object]:
+    calendar = session.get(Calendar, calendar_id)
+    if calendar is None:
+        raise LookupError(f"calendar {calendar_id!r} is not in the database; apply the org file")
+    return dict(calendar.spec)
+
+
+def staff_departments(session: Session, user_id: str) -> list[str]:
+    """Departments the user works in (member or manager), from the org file."""
+    query = select(Membership.department_id).where(Membership.user_id == user_id).distinct()
+    return sorted(session.exec(query))
+
+
+def is_staff(session: Session, department_id: str, user_id: str) -> bool:
+    query = select(Membership).where(Membership.department_id == department_id, Membership.user_id == user_id)
+    return session.exec(query).first() is not None
+
+
+def managers_of(session: Session, department_id: str) -> list[str]:
+    query = select(Membership.user_id).where(Membership.department_id == department_id, Membership.role == MANAGER)
+    return sorted(session.exec(query))
+
+
+def home_department(session: Session, user_id: str) -> str | None:
+    """The org file's department for this user, else the one they told us, else None."""
+    staff = staff_departments(session, user_id)
+    if staff:
+        return staff[0]
+    home = session.get(UserHome, user_id)
+    return home.department_id if home is not None else None
+
+
+def remember_home(session: Session, user_id: str, department_id: str) -> None:
+    home = session.get(UserHome, user_id)
+    if home is None:
+        session.add(UserHome(user_id=user_id, department_id=department_id))
+    else:
+        home.department_id = department_id
+        session.add(home)
+    session.flush()

@@ -1,0 +1,97 @@
+"""Tables. Requests keep an append-only event log; the request row is its projection."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Calendar(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Department(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    channel: str = Field(max_length=32)
+    calendar_id: str = Field(foreign_key="calendar.id", max_length=64)
+    feedback_private: bool = False
+    escalate_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+
+
+class Membership(SQLModel, table=True):
+    """Who belongs to a department, from the org file."""
+
+    department_id: str = Field(foreign_key="department.id", primary_key=True, max_length=64)
+    user_id: str = Field(primary_key=True, max_length=32, index=True)
+    role: str = Field(primary_key=True, max_length=16)  # "member" or "manager"
+
+
+class UserHome(SQLModel, table=True):
+    """The department a user the org file does not know told us they belong to."""
+
+    __tablename__ = "user_home"
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    department_id: str = Field(foreign_key="department.id", max_length=64)
+
+
+class Agreement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: str = Field(foreign_key="department.id", max_length=64)
+    customer: str = Field(max_length=64)  # a department id or "*"
+    priority: str = Field(max_length=16)  # a priority or "*"
+    first_response: str = Field(max_length=16)
+    resolution: str = Field(max_length=16)
+
+
+class Setting(SQLModel, table=True):
+    """Organization-wide values from the org file, by name."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Request(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: str = Field(foreign_key="department.id", max_length=64, index=True)
+    requester_id: str = Field(max_length=32, index=True)
+    requester_department_id: str | None = Field(default=None, foreign_key="department.id", max_length=64)
+    priority: str = Field(max_length=16)
+    description: str
+    needed_by: date | None = None
+    state: str = Field(max_length=16, index=True)
+    assignee_id: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+    first_response_at: datetime | None = _utc(default=None)
+    resolved_at: datetime | None = _utc(default=None)
+    waiting_since: datetime | None = _utc(default=None)
+    resolution_note: str | None = None
+    promise: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    first_response_due: datetime | None = _utc(default=None)
+    resolution_due: datetime | None = _utc(default=None)
+    card_channel: str | None = Field(default=None, max_length=32)
+    card_ts: str | None = Field(default=None, max_length=32)
+
+
+class RequestEvent(SQLModel, table=True):
+    __tablename__ = "request_event"
+    __table_args__ = (Index("ix_request_event_request_id_id", "request_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    kind: str = Field(max_length=16)
+    actor_id: str = Field(max_length=32)
+    at: datetime = _utc()
+    provider_id: str | None = Field(default=None, max_length=64)
+    note: str | None = None
