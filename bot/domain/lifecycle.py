@@ -63,13 +63,11 @@ _ALLOWED_FROM: dict[EventKind, frozenset[State]] = {
     EventKind.REOPENED: frozenset({State.RESOLVED}),
 }
 
-_REFUSALS: dict[EventKind, str] = {
-    EventKind.ACKNOWLEDGED: "it has already been acknowledged",
-    EventKind.PAUSED: "it is not being worked on",
-    EventKind.RESUMED: "it is not waiting on the requester",
-    EventKind.TRANSFERRED: "it is already resolved",
-    EventKind.RESOLVED: "it is already resolved",
-    EventKind.REOPENED: "it is not resolved",
+_REFUSALS: dict[State, str] = {
+    State.OPEN: "it is open and nobody has picked it up",
+    State.ACKNOWLEDGED: "it has already been acknowledged",
+    State.WAITING: "it is waiting on the requester (resume it first)",
+    State.RESOLVED: "it is already resolved",
 }
 
 
@@ -86,7 +84,7 @@ def start(event: Event) -> Status:
 def apply(status: Status, event: Event) -> Status:
     """The status after ``event``; raises TransitionError when it does not apply."""
     if not allowed(status.state, event.kind):
-        raise TransitionError(f"This request can't be {event.kind.value}: {_REFUSALS[event.kind]}.")
+        raise TransitionError(f"This request can't be {event.kind.value}: {_REFUSALS[status.state]}.")
     first_response = status.first_response_at or event.at
     match event.kind:
         case EventKind.ACKNOWLEDGED:
