@@ -1,6 +1,7 @@
 """The app factory: one Bolt App with every listener registered explicitly."""
 
 import logging
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -16,12 +17,13 @@ from bot.deps import Deps
 log = logging.getLogger(__name__)
 
 
-def create_app(deps: Deps) -> App:
+def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
     secret = deps.settings.slack_signing_secret
     app = App(
         client=deps.slack,
         signing_secret=secret.get_secret_value() if secret else None,
         logger=logging.getLogger("inhouse.bolt"),
+        listener_executor=listener_executor,
     )
 
     @app.middleware

@@ -1,0 +1,768 @@
+"""A local fake of the Slack Web API, over real HTTP, that answers the way Slack does.
+
+The app under test builds ``WebClient(base_url=fake.base_url)``; the fake records every call, keeps the
+messages and views it was sent, validates Block Kit with Slack's limits, insists on fresh trigger ids and
+can be told to fail the next calls of a method.  Tests wait for the app's calls with ``wait_for``, because
+the app acknowledges Slack first and calls the Web API from a background thread.
+"""
+
+import contextlib
+import copy
+import hashlib
+import json
+import secrets
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+from tests.fakes import block_limits
+
+TEAM_ID = "T0TEST"
+TEAM_DOMAIN = "inhouse-test"
+BOT_USER_ID = "U0BOT"
+BOT_ID = "B0BOT"
+APP_ID = "A0INHOUSE"
+DEFAULT_TOKEN = "xoxb-test"
+TRIGGER_LIFETIME = 3.0  # seconds, as Slack documents
+FIRST_TS_MICROS = 1_700_000_000_000_100
+
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+USER_FIELDS = frozenset(
+    {"name", "real_name", "tz", "tz_label", "tz_offset", "deleted", "is_bot", "is_admin", "is_owner", "locale"}
+)
+
+Json = dict[str, Any]
+MethodHandler = Callable[[Json], Json]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received: ``args`` merge query, form or JSON body, JSON-string fields decoded."""
+
+    method: str
+    args: Json
+    headers: dict[str, str]
+    status: int = 200
+    response: Any = None
+    failed: bool = False  # the answer was not ``ok``, injected or not
+    path: str = ""
+
+    @property
+    def error(self) -> str | None:
+        return self.response.get("error") if isinstance(self.response, dict) else None
+
+    def describe(self) -> str:
+        return f"{self.method} (failed: {self.error or self.status})" if self.failed else self.method
+
+
+class SlackError(Exception):
+    """A method handler's way to answer ``{"ok": false, "error": ...}`` with HTTP 200."""
+
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.error = error
+        self.extra = extra
+
+
+@dataclass
+class _Failure:
+    error: str
+    status: int
+    retry_after: int | None
+
+
+@dataclass
+class _Trigger:
+    issued_at: float
+    user_id: str | None
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json; charset=utf-8"
+
+
+class FakeSlack:
+    """The Slack Web API at ``base_url``; use as a context manager or ``start()``/``stop()``."""
+
+    def __init__(self, token: str = DEFAULT_TOKEN, *, now: Callable[[], float] = time.monotonic) -> None:
+        self.token = token
+        self._now = now
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._calls: list[Call] = []
+        self._failures: dict[str, deque[_Failure]] = {}
+        self._channels: dict[str, dict[str, Json]] = {}  # channel -> ts -> message, in posting order
+        self._ephemerals: list[Json] = []
+        self._views: dict[str, Json] = {}
+        self._published: dict[str, Json] = {}
+        self._view_owners: dict[str, str | None] = {}
+        self._triggers: dict[str, _Trigger] = {}
+        self._users: dict[str, Json] = {}
+        self._group_dms: dict[tuple[str, ...], str] = {}
+        self._ts_micros = FIRST_TS_MICROS
+        self._counter = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.internal_errors: list[str] = []
+        self._handlers: dict[str, MethodHandler] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.update": self._chat_update,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.delete": self._chat_delete,
+            "views.open": self._views_open,
+            "views.push": self._views_push,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
+            "conversations.open": self._conversations_open,
+            "users.info": self._users_info,
+            "reactions.add": self._reactions_add,
+        }
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.fake = self
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="fake-slack", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, *, check: bool = True) -> None:
+        """Shut the server down; with ``check``, fail if the fake itself crashed on a request."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if check and self.internal_errors:
+            raise AssertionError("the fake Slack crashed:\n" + "\n".join(self.internal_errors))
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop(check=error is None)
+
+    @property
+    def root_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the fake Slack is not running: call start() or use it as a context manager")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/api/"
+
+    # --- what tests read ---------------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self._calls if call.method == method]
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
+        """Block until ``count`` calls of ``method`` (matching ``where``) were recorded; return the first ``count``.
+
+        Failed calls count too; pass ``where=lambda call: not call.failed`` to wait for successes only.
+        """
+
+        def matching() -> list[Call]:
+            return [c for c in self._calls if c.method == method and (where is None or where(c))]
+
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(matching()) >= count, timeout):
+                recorded = [call.describe() for call in self._calls]
+                raise AssertionError(
+                    f"expected {count} call(s) to {method} within {timeout}s, got {len(matching())}; "
+                    f"recorded: {recorded}"
+                )
+            return matching()[:count]
+
+    def reset(self) -> None:
+        """Forget the recorded calls (messages, views and users stay)."""
+        with self._lock:
+            self._calls.clear()
+
+    def messages(self, channel: str) -> list[Json]:
+        """The channel's top-level messages, oldest first, as they are now (after updates and deletes)."""
+        with self._lock:
+            stored = self._channels.get(self._channel_id(channel), {}).values()
+            return [copy.deepcopy(m) for m in stored if m.get("thread_ts") in (None, m["ts"])]
+
+    def message(self, channel: str, ts: str) -> Json:
+        """One message or thread reply as it is now; KeyError if it was never posted or was deleted."""
+        with self._lock:
+            stored = self._channels.get(self._channel_id(channel), {})
+            if ts not in stored:
+                raise KeyError(f"no message {ts} in {channel}; it has {list(stored)}")
+            return copy.deepcopy(stored[ts])
+
+    def replies(self, channel: str, thread_ts: str) -> list[Json]:
+        """The replies in a thread, oldest first, without the parent message."""
+        with self._lock:
+            stored = self._channels.get(self._channel_id(channel), {}).values()
+            return [copy.deepcopy(m) for m in stored if m.get("thread_ts") == thread_ts and m["ts"] != thread_ts]
+
+    def ephemerals(self, channel: str | None = None, user: str | None = None) -> list[Json]:
+        with self._lock:
+            return [
+                copy.deepcopy(m)
+                for m in self._ephemerals
+                if channel in (None, m["channel"]) and user in (None, m["user"])
+            ]
+
+    def view(self, view_id: str) -> Json:
+        with self._lock:
+            return copy.deepcopy(self._views[view_id])
+
+    def view_owner(self, view_id: str) -> str | None:
+        """Whose view it is: the user of the trigger id that opened it, or of views.publish."""
+        with self._lock:
+            return self._view_owners.get(view_id)
+
+    @property
+    def views(self) -> dict[str, Json]:
+        """Every modal and Home view by id, as last opened, pushed, updated or published."""
+        with self._lock:
+            return copy.deepcopy(self._views)
+
+    @property
+    def views_published(self) -> dict[str, Json]:
+        """The latest Home tab view per user id."""
+        with self._lock:
+            return copy.deepcopy(self._published)
+
+    def dm_channel(self, user_id: str) -> str:
+        """The id of the bot's DM with a user: stable, ``U0ALICE`` -> ``D0ALICE``."""
+        return "D" + user_id[1:]
+
+    # --- what tests arrange --------------------------------------------------------------------------------
+
+    def new_trigger_id(self, user_id: str | None = None) -> str:
+        """A trigger id as Slack puts in an interaction payload: usable once, for 3 seconds."""
+        with self._lock:
+            self._counter += 1
+            trigger_id = f"{self._counter}.{FIRST_TS_MICROS // 10**6}.{secrets.token_hex(16)}"
+            self._triggers[trigger_id] = _Trigger(issued_at=self._now(), user_id=user_id)
+            return trigger_id
+
+    def expire_trigger(self, trigger_id: str) -> None:
+        with self._lock:
+            self._triggers.pop(trigger_id, None)
+
+    def fail_next(
+        self, method: str, error: str = "ratelimited", status: int = 429, retry_after: int = 1, times: int = 1
+    ) -> None:
+        """Fail the next ``times`` calls of ``method``: 429 with ``Retry-After``, a 5xx, or 200 with an error."""
+        with self._lock:
+            failure = _Failure(error, status, retry_after if status == 429 else None)
+            self._failures.setdefault(method, deque()).extend([failure] * times)
+
+    def set_user(self, user_id: str, **fields: Any) -> None:
+        """Shape what ``users.info`` answers: top-level fields (name, real_name, tz, ...) or profile fields."""
+        with self._lock:
+            user = self._users.setdefault(user_id, _default_user(user_id))
+            for key, value in fields.items():
+                (user if key in USER_FIELDS else user["profile"])[key] = value
+            for key in ("real_name", "display_name"):
+                if key in fields:
+                    user["profile"][key] = user["profile"][f"{key}_normalized"] = fields[key]
+            if "tz" in fields and "tz_offset" not in fields:
+                user["tz_offset"], user["tz_label"] = _tz_offset_and_label(fields["tz"])
+
+    def seed_message(self, channel: str, text: str = "", *, user: str = "U0ALICE", **fields: Any) -> str:
+        """A message someone else posted, for the app to react to or reply under; returns its ts."""
+        with self._lock:
+            ts = self._next_ts()
+            message = {"type": "message", "user": user, "text": text, "ts": ts, "team": TEAM_ID, **fields}
+            self._store(self._channel_id(channel), message)
+            return ts
+
+    def register(self, method: str, handler: MethodHandler) -> None:
+        """Answer a further method: ``handler(args)`` returns the body after ``ok`` or raises SlackError."""
+        with self._lock:
+            self._handlers[method] = handler
+
+    def response_url(self) -> str:
+        """A fresh ``response_url``; what the app POSTs there is recorded as method ``response_url``."""
+        with self._lock:
+            self._counter += 1
+            return f"{self.root_url}/response/{TEAM_ID}/{self._counter}/{secrets.token_hex(8)}"
+
+    # --- HTTP ----------------------------------------------------------------------------------------------
+
+    def _handle_http(self, path: str, headers: dict[str, str], raw: bytes) -> _Reply:
+        url = urlsplit(path)
+        try:
+            args = _parse_args(url.query, headers.get("content-type", ""), raw)
+        except ValueError as error:
+            return _Reply(400, json.dumps({"ok": False, "error": "invalid_form_data", "detail": str(error)}).encode())
+        with self._lock:
+            try:
+                if url.path.startswith("/api/"):
+                    method = url.path.removeprefix("/api/")
+                    reply, response = self._answer(method, args, headers)
+                elif url.path.startswith("/response/"):
+                    method = "response_url"
+                    reply, response = self._answer_response_url(args)
+                else:
+                    return _Reply(404, b"not found", content_type="text/plain")
+            except Exception:
+                self.internal_errors.append(traceback.format_exc())
+                method, response = url.path, {"ok": False, "error": "fake_slack_crashed"}
+                reply = _Reply(500, json.dumps(response).encode())
+            failed = reply.status != 200 or not (isinstance(response, dict) and response.get("ok"))
+            self._calls.append(Call(method, args, headers, reply.status, response, failed, url.path))
+            self._changed.notify_all()
+        return reply
+
+    def _answer(self, method: str, args: Json, headers: dict[str, str]) -> tuple[_Reply, Json]:
+        token = _bearer_token(headers) or args.get("token")
+        failure = self._take_failure(method) if token == self.token else None
+        if not token:
+            body: Json = {"ok": False, "error": "not_authed"}
+        elif token != self.token:
+            body = {"ok": False, "error": "invalid_auth"}
+        elif failure is not None:
+            body = {"ok": False, "error": failure.error}
+            retry = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            return _Reply(failure.status, json.dumps(body).encode(), retry), body
+        elif method not in self._handlers:
+            body = {"ok": False, "error": "unknown_method", "req_method": method}
+        else:
+            try:
+                body = {"ok": True, **self._handlers[method](args)}
+            except SlackError as error:
+                body = {"ok": False, "error": error.error, **error.extra}
+        return _Reply(200, json.dumps(body).encode()), body
+
+    def _answer_response_url(self, args: Json) -> tuple[_Reply, Json]:
+        """Slack's response_url answers plain text: ``ok``, or a 400 such as ``invalid_blocks``."""
+        if "blocks" in args and block_limits.message_errors(args["blocks"]):
+            return _Reply(400, b"invalid_blocks", content_type="text/plain"), {"ok": False, "error": "invalid_blocks"}
+        if not args.get("text") and not args.get("blocks") and not args.get("delete_original"):
+            return _Reply(400, b"no_text", content_type="text/plain"), {"ok": False, "error": "no_text"}
+        return _Reply(200, b"ok", content_type="text/plain"), {"ok": True}
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        queue = self._failures.get(method)
+        return queue.popleft() if queue else None
+
+    # --- state helpers -------------------------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        self._ts_micros += 100
+        return f"{self._ts_micros // 10**6}.{self._ts_micros % 10**6:06d}"
+
+    def _channel_id(self, channel: str) -> str:
+        """Posting to a user id posts to the bot's DM with that user."""
+        return self.dm_channel(channel) if channel.startswith(("U", "W")) else channel
+
+    def _store(self, channel: str, message: Json) -> None:
+        messages = self._channels.setdefault(channel, {})
+        messages[message["ts"]] = message
+        thread_ts = message.get("thread_ts")
+        parent = messages.get(thread_ts) if thread_ts and thread_ts != message["ts"] else None
+        if parent is not None:
+            parent["thread_ts"] = thread_ts
+            parent["reply_count"] = parent.get("reply_count", 0) + 1
+            parent["latest_reply"] = message["ts"]
+            parent["reply_users"] = sorted({*parent.get("reply_users", []), message.get("user", BOT_USER_ID)})
+
+    def _stored_message(self, args: Json, ts_key: str = "ts") -> tuple[str, Json]:
+        _require(args, "channel", ts_key)
+        channel = self._channel_id(str(args["channel"]))
+        message = self._channels.get(channel, {}).get(str(args[ts_key]))
+        if message is None:
+            raise SlackError("message_not_found")
+        return channel, message
+
+    def _consume_trigger(self, trigger_id: str) -> _Trigger:
+        trigger = self._triggers.pop(trigger_id, None)
+        if trigger is None or self._now() - trigger.issued_at > TRIGGER_LIFETIME:
+            raise SlackError("expired_trigger_id")
+        return trigger
+
+    # --- methods ---------------------------------------------------------------------------------------------
+
+    def _auth_test(self, args: Json) -> Json:
+        return {
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": "Inhouse Test",
+            "user": "inhouse",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _chat_post_message(self, args: Json) -> Json:
+        _require(args, "channel")
+        _check_message_content(args)
+        channel = self._channel_id(str(args["channel"]))
+        message = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "text": args.get("text") or "",
+            "ts": self._next_ts(),
+            **_message_content(args),
+        }
+        if args.get("thread_ts"):
+            message["thread_ts"] = str(args["thread_ts"])
+        self._store(channel, message)
+        return {"channel": channel, "ts": message["ts"], "message": copy.deepcopy(message)}
+
+    def _chat_update(self, args: Json) -> Json:
+        channel, message = self._stored_message(args)
+        if message.get("bot_id") != BOT_ID:
+            raise SlackError("cant_update_message")
+        _check_message_content(args, require_content=False)
+        message.update(_message_content(args))
+        if "text" in args:
+            message["text"] = args["text"] or ""
+        message["edited"] = {"user": BOT_USER_ID, "ts": self._next_ts()}
+        return {"channel": channel, "ts": message["ts"], "text": message["text"], "message": copy.deepcopy(message)}
+
+    def _chat_post_ephemeral(self, args: Json) -> Json:
+        _require(args, "channel", "user")
+        _check_message_content(args)
+        ephemeral = {
+            "channel": self._channel_id(str(args["channel"])),
+            "user": args["user"],
+            "text": args.get("text") or "",
+            "message_ts": self._next_ts(),
+            **_message_content(args),
+        }
+        if args.get("thread_ts"):
+            ephemeral["thread_ts"] = args["thread_ts"]
+        self._ephemerals.append(ephemeral)
+        return {"message_ts": ephemeral["message_ts"]}
+
+    def _chat_delete(self, args: Json) -> Json:
+        channel, message = self._stored_message(args)
+        if message.get("bot_id") != BOT_ID:
+            raise SlackError("cant_delete_message")
+        del self._channels[channel][message["ts"]]
+        return {"channel": channel, "ts": message["ts"]}
+
+    def _views_open(self, args: Json) -> Json:
+        return self._open_view(args, pushed=False)
+
+    def _views_push(self, args: Json) -> Json:
+        return self._open_view(args, pushed=True)
+
+    def _open_view(self, args: Json, *, pushed: bool) -> Json:
+        trigger_id = args.get("trigger_id") or args.get("interactivity_pointer")
+        if not trigger_id:
+            raise _invalid_arguments(["[ERROR] missing required field: trigger_id"])
+        _require(args, "view")
+        _check_view(args["view"], "modal")
+        trigger = self._consume_trigger(str(trigger_id))
+        previous = self._latest_modal(trigger.user_id) if pushed else None
+        view_id = self._new_id("V")
+        root_view_id = previous["root_view_id"] if previous else view_id
+        view = self._full_view(args["view"], view_id, root_view_id, previous["id"] if previous else None)
+        self._views[view_id] = view
+        self._view_owners[view_id] = trigger.user_id
+        return {"view": copy.deepcopy(view)}
+
+    def _latest_modal(self, user_id: str | None) -> Json | None:
+        owned = [v for v in self._views.values() if v["type"] == "modal" and self._view_owners[v["id"]] == user_id]
+        return owned[-1] if user_id and owned else None
+
+    def _views_update(self, args: Json) -> Json:
+        if not args.get("view_id") and not args.get("external_id"):
+            raise _invalid_arguments(["[ERROR] missing required field: view_id or external_id"])
+        _require(args, "view")
+        current = self._find_view(args)
+        _check_view(args["view"], current["type"])
+        if args.get("hash") and args["hash"] != current["hash"]:
+            raise SlackError("hash_conflict")
+        view = self._full_view(args["view"], current["id"], current["root_view_id"], current["previous_view_id"])
+        view["external_id"] = view["external_id"] or current["external_id"]
+        self._views[view["id"]] = view
+        owner = self._view_owners.get(view["id"])
+        if view["type"] == "home" and owner:
+            self._published[owner] = view
+        return {"view": copy.deepcopy(view)}
+
+    def _find_view(self, args: Json) -> Json:
+        if args.get("view_id"):
+            view = self._views.get(str(args["view_id"]))
+        else:
+            view = next((v for v in self._views.values() if v["external_id"] == args["external_id"]), None)
+        if view is None:
+            raise SlackError("not_found")
+        return view
+
+    def _views_publish(self, args: Json) -> Json:
+        _require(args, "user_id", "view")
+        _check_view(args["view"], "home")
+        user_id = str(args["user_id"])
+        current = self._published.get(user_id)
+        if current is not None and args.get("hash") and args["hash"] != current["hash"]:
+            raise SlackError("hash_conflict")
+        view_id = current["id"] if current is not None else self._new_id("V")
+        view = self._full_view(args["view"], view_id, root_view_id=view_id, previous_view_id=None)
+        self._views[view_id] = self._published[user_id] = view
+        self._view_owners[view_id] = user_id
+        return {"view": copy.deepcopy(view)}
+
+    def _new_id(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter:010d}"
+
+    def _full_view(self, view: Json, view_id: str, root_view_id: str, previous_view_id: str | None) -> Json:
+        """The view object Slack answers with: the one sent, plus ids, an empty state and a fresh hash."""
+        return {
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "type": view["type"],
+            "blocks": _with_block_ids(view.get("blocks", [])),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{FIRST_TS_MICROS // 10**6}.{self._new_id('h')}",
+            "title": view.get("title"),
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "close": view.get("close"),
+            "submit": view.get("submit"),
+            "previous_view_id": previous_view_id,
+            "root_view_id": root_view_id,
+            "app_id": APP_ID,
+            "external_id": view.get("external_id", ""),
+            "app_installed_team_id": TEAM_ID,
+            "bot_id": BOT_ID,
+        }
+
+    def _conversations_open(self, args: Json) -> Json:
+        if args.get("channel"):
+            return {"channel": {"id": args["channel"]}}
+        _require(args, "users")
+        users = args["users"] if isinstance(args["users"], list) else str(args["users"]).split(",")
+        users = sorted({user.strip() for user in users if user.strip()} - {BOT_USER_ID})
+        if not users:
+            raise SlackError("users_list_not_supplied")
+        if len(users) == 1:
+            return {"channel": {"id": self.dm_channel(users[0])}}
+        key = tuple(users)
+        if key not in self._group_dms:
+            self._group_dms[key] = self._new_id("G")
+        return {"channel": {"id": self._group_dms[key]}}
+
+    def _users_info(self, args: Json) -> Json:
+        _require(args, "user")
+        user_id = str(args["user"])
+        if user_id not in self._users and not user_id.startswith(("U", "W")):
+            raise SlackError("user_not_found")
+        return {"user": copy.deepcopy(self._users.get(user_id) or _default_user(user_id))}
+
+    def _reactions_add(self, args: Json) -> Json:
+        _require(args, "name")
+        _, message = self._stored_message(args, ts_key="timestamp")
+        name = str(args["name"]).strip(":")
+        reactions: list[Json] = message.setdefault("reactions", [])
+        reaction = next((r for r in reactions if r["name"] == name), None)
+        if reaction is None:
+            reaction = {"name": name, "users": [], "count": 0}
+            reactions.append(reaction)
+        if BOT_USER_ID in reaction["users"]:
+            raise SlackError("already_reacted")
+        reaction["users"].append(BOT_USER_ID)
+        reaction["count"] += 1
+        return {}
+
+
+# --- request parsing ------------------------------------------------------------------------------------------
+
+
+def _parse_args(query: str, content_type: str, raw: bytes) -> Json:
+    """The call's arguments the way Slack reads them: query string, then form, JSON or multipart body."""
+    args: Json = dict(parse_qsl(query, keep_blank_values=True))
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type == "application/json" and raw:
+        body = json.loads(raw)
+        if not isinstance(body, dict):
+            raise ValueError("a JSON body must be an object")
+        args.update(body)
+    elif media_type == "multipart/form-data":
+        args.update(_multipart_fields(content_type, raw))
+    elif raw:
+        args.update(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+    for key in JSON_FIELDS:
+        if isinstance(args.get(key), str):
+            # left as a string when it is no JSON: the method answers invalid_blocks_format / invalid_arguments
+            with contextlib.suppress(json.JSONDecodeError):
+                args[key] = json.loads(args[key])
+    return args
+
+
+def _multipart_fields(content_type: str, raw: bytes) -> Iterator[tuple[str, Any]]:
+    message = BytesParser(policy=policy.HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    for part in message.walk():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if isinstance(name, str) and isinstance(payload, bytes):
+            yield name, payload if part.get_filename() else payload.decode("utf-8")
+
+
+def _bearer_token(headers: dict[str, str]) -> str | None:
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme == "Bearer" else None
+
+
+# --- answers ------------------------------------------------------------------------------------------------------
+
+
+def _require(args: Json, *names: str) -> None:
+    missing = [name for name in names if args.get(name) in (None, "")]
+    if missing:
+        raise _invalid_arguments([f"[ERROR] missing required field: {name}" for name in missing])
+
+
+def _invalid_arguments(messages: list[str]) -> SlackError:
+    return SlackError("invalid_arguments", response_metadata={"messages": messages})
+
+
+def _check_message_content(args: Json, *, require_content: bool = True) -> None:
+    blocks = args.get("blocks")
+    if isinstance(blocks, str):
+        raise SlackError("invalid_blocks_format")
+    if blocks is not None:
+        errors = block_limits.message_errors(blocks)
+        if errors:
+            messages = [f"[ERROR] {error}" for error in errors]
+            raise SlackError("invalid_blocks", errors=errors, response_metadata={"messages": messages})
+    if require_content and not args.get("text") and not blocks and not args.get("attachments"):
+        raise SlackError("no_text")
+    if len(str(args.get("text") or "")) > block_limits.MESSAGE_TEXT_LENGTH:
+        raise SlackError("msg_too_long")
+
+
+def _message_content(args: Json) -> Json:
+    content: Json = {key: args[key] for key in ("attachments", "metadata") if args.get(key) is not None}
+    if args.get("blocks") is not None:
+        content["blocks"] = _with_block_ids(args["blocks"])
+    return content
+
+
+def _with_block_ids(blocks: list[Json]) -> list[Json]:
+    """Slack gives every block without a block_id a generated one; so does the fake (deterministically)."""
+    result = copy.deepcopy(blocks)
+    for index, block in enumerate(result):
+        if "block_id" not in block:
+            digest = hashlib.sha1(f"{index}:{json.dumps(block, sort_keys=True)}".encode()).hexdigest()
+            block["block_id"] = digest[:5]
+    return result
+
+
+def _check_view(view: Any, expected_type: str) -> None:
+    if isinstance(view, str):
+        raise _invalid_arguments(["[ERROR] failed to parse view JSON [json-pointer:/view]"])
+    errors = block_limits.view_errors(view, expected_type=expected_type)
+    if errors:
+        raise _invalid_arguments(errors)
+
+
+def _default_user(user_id: str) -> Json:
+    name = "inhouse" if user_id == BOT_USER_ID else user_id.lower()
+    real_name = name.removeprefix("u0").title()
+    offset, label = _tz_offset_and_label("Europe/Berlin")
+    return {
+        "id": user_id,
+        "team_id": TEAM_ID,
+        "name": name,
+        "deleted": False,
+        "real_name": real_name,
+        "tz": "Europe/Berlin",
+        "tz_label": label,
+        "tz_offset": offset,
+        "is_admin": False,
+        "is_owner": False,
+        "is_bot": user_id == BOT_USER_ID,
+        "is_app_user": False,
+        "updated": FIRST_TS_MICROS // 10**6,
+        "profile": {
+            "real_name": real_name,
+            "real_name_normalized": real_name,
+            "display_name": name,
+            "display_name_normalized": name,
+            "email": f"{name}@example.com",
+            "image_48": f"https://avatars.example.com/{user_id}_48.png",
+            "image_72": f"https://avatars.example.com/{user_id}_72.png",
+            "team": TEAM_ID,
+        },
+    }
+
+
+def _tz_offset_and_label(tz: str) -> tuple[int, str]:
+    now = datetime.now(UTC).astimezone(ZoneInfo(tz))
+    offset = now.utcoffset()
+    return (int(offset.total_seconds()) if offset else 0), now.tzname() or tz
+
+
+# --- the server -----------------------------------------------------------------------------------------------------
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeSlack
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        reply = self.server.fake._handle_http(self.path, headers, raw)
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for key, value in reply.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

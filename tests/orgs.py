@@ -1,0 +1,51 @@
+"""The org the handler tests run against: Monday 2026-11-23 10:00 in Berlin is 09:00 UTC."""
+
+TEST_ORG = """
+[organization]
+timezone = "Europe/Berlin"
+
+[calendars.office]
+days = "mon-fri"
+hours = "09:00-17:00"
+holidays = "DE"
+
+[departments.it]
+name = "IT Support"
+channel = "C0IT"
+managers = ["U0ITMGR"]
+members = ["U0ALICE", "U0BOB"]
+calendar = "office"
+
+[departments.hr]
+name = "People & Culture"
+channel = "C0HR"
+managers = ["U0HRMGR"]
+members = ["U0HANNA"]
+calendar = "office"
+
+[departments.sales]
+name = "Sales"
+channel = "C0SALES"
+managers = ["U0SALESMGR"]
+members = ["U0SAM"]
+calendar = "office"
+
+[[agreements]]
+provider = "it"
+customer = "*"
+first_response = "4h"
+resolution = "2d"
+
+[[agreements]]
+provider = "it"
+customer = "*"
+priority = "urgent"
+first_response = "30m"
+resolution = "4h"
+
+[[agreements]]
+provider = "hr"
+customer = "*"
+first_response = "1d"
+resolution = "5d"
+"""
