@@ -1,12 +1,12 @@
 """The real app, in HTTP mode, on a free local port, talking to the fake Slack."""
 
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
-from typing import Any
+from typing import Any, TypeVar
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from pydantic import SecretStr
@@ -20,8 +20,36 @@ from bot.web import wsgi_app
 from storage.db import SessionScope, session_factory
 from tests.fakes.clock import FixedClock
 
+T = TypeVar("T")
+
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test"
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """Runs Bolt's listeners and knows when none is running, so tests wait for work done after an ack."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=8, thread_name_prefix="listener")
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future[Any]) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._pending == 0, timeout):
+                raise AssertionError(f"{self._pending} listeners still running after {timeout}s")
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -29,7 +57,7 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -39,6 +67,10 @@ class RunningApp:
     app: App
     deps: Deps
     session_scope: SessionScope
+    listeners: TrackingExecutor
+
+    def idle(self) -> None:
+        self.listeners.wait_idle()
 
 
 @contextmanager
@@ -51,14 +83,17 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
         _env_file=None,  # type: ignore[call-arg]
     )
     deps = Deps(settings=settings, session_scope=session_factory(engine), clock=clock, slack=slack_client(settings))
-    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener")
+    listeners = TrackingExecutor()
     app = create_app(deps, listener_executor=listeners)
-    server = make_server("127.0.0.1", 0, wsgi_app(app, engine), server_class=_ThreadingServer,
-                         handler_class=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, wsgi_app(app, engine), server_class=_ThreadingServer, handler_class=_QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield RunningApp(f"http://127.0.0.1:{server.server_port}/slack/events", app, deps, deps.session_scope)
+        yield RunningApp(
+            f"http://127.0.0.1:{server.server_port}/slack/events", app, deps, deps.session_scope, listeners
+        )
     finally:
         server.shutdown()
         server.server_close()

@@ -6,6 +6,7 @@ response URLs from it, and builds actions and submissions from the messages and 
 posted, refusing to click a button or fill an input the app never showed.
 """
 
+import copy
 import hashlib
 import hmac
 import http.client
@@ -15,10 +16,10 @@ import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from tests.fakes.slack_api import APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, FakeSlack
+from tests.fakes.slack_api import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, FakeSlack
 
 Json = dict[str, Any]
 
@@ -139,6 +140,7 @@ class SlackSigner:
         trigger_id = self._trigger_id(user_id, trigger_id)
         if view is not None:
             shown = self._view(view)
+            shown["state"] = {"values": state_values(shown.get("blocks") or [], {})}
             surface: Json = {"view": shown}
             container: Json = {"type": "view", "view_id": shown["id"]}
         else:
@@ -188,7 +190,7 @@ class SlackSigner:
         view["state"] = {"values": state_values(view["blocks"], values or {})}
         if private_metadata is not None:
             view["private_metadata"] = private_metadata
-        payload = {
+        payload: Json = {
             "type": "view_submission",
             "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
             "user": _user(user_id),
@@ -323,7 +325,7 @@ class SlackSigner:
 
     def _view(self, view: Json | str) -> Json:
         if isinstance(view, dict):
-            return json.loads(json.dumps(view))  # a deep copy of JSON
+            return copy.deepcopy(view)
         if self.fake is None:
             raise ValueError("a view given by id needs the FakeSlack that opened it")
         return self.fake.view(view)
@@ -344,17 +346,8 @@ class SlackSigner:
             "root_view_id": view_id,
             "app_id": APP_ID,
             "external_id": "",
-            "bot_id": "B0BOT",
+            "bot_id": BOT_ID,
         }
-
-    def __repr__(self) -> str:
-        return f"SlackSigner({self.url!r})"
-
-    def with_now(self, now: Callable[[], float]) -> Self:
-        """The same signer with another clock, e.g. to sign a request from the past."""
-        other = type(self)(self.url, self.signing_secret, fake=self.fake, now=now, timeout=self.timeout)
-        other._ids = self._ids
-        return other
 
 
 # --- payload pieces ----------------------------------------------------------------------------------------
@@ -396,7 +389,7 @@ def _action(
     action: Json = {"type": element["type"], "action_id": action_id, "block_id": block_id or "fakeblk"}
     if element["type"] == "button":
         action["text"] = element.get("text", {"type": "plain_text", "text": action_id})
-        action["value"] = element.get("value", value) if value is None else value
+        action["value"] = element.get("value", value)
         if "style" in element:
             action["style"] = element["style"]
     elif selected is not None:
@@ -410,7 +403,7 @@ def _action(
 def _option(element: Json, selected: str | Json) -> Json:
     """The option object Slack sends for a chosen value: the element's own, if it lists its options."""
     value = selected if isinstance(selected, str) else selected.get("value")
-    options = [*element.get("options", [])]
+    options: list[Json] = [*element.get("options", [])]
     options += [option for group in element.get("option_groups", []) for option in group.get("options", [])]
     if not options:
         return _as_option(value) if isinstance(selected, str) else selected

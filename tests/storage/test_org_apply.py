@@ -42,7 +42,7 @@ def test_applying_twice_changes_nothing(session_scope: SessionScope) -> None:
 
 def test_a_department_that_leaves_the_file_is_deactivated_not_deleted(session_scope: SessionScope) -> None:
     _apply(session_scope)
-    without_hr = TEST_ORG.replace("provider = \"hr\"", "provider = \"it\"\npriority = \"low\"").replace(
+    without_hr = TEST_ORG.replace('provider = "hr"', 'provider = "it"\npriority = "low"').replace(
         "[departments.hr]", "[departments.legal]"
     )
     _apply(session_scope, without_hr)

@@ -12,9 +12,7 @@ HOSTILE = "<!channel> see <https://evil.example|your bank> & <@U0CEO>"
 
 
 def test_escape_makes_mentions_and_links_inert() -> None:
-    assert escape(HOSTILE) == (
-        "&lt;!channel&gt; see &lt;https://evil.example|your bank&gt; &amp; &lt;@U0CEO&gt;"
-    )
+    assert escape(HOSTILE) == ("&lt;!channel&gt; see &lt;https://evil.example|your bank&gt; &amp; &lt;@U0CEO&gt;")
 
 
 def test_escaped_never_cuts_an_entity_in_half() -> None:

@@ -36,7 +36,8 @@ def test_the_card_shows_due_times_in_the_readers_time_zone() -> None:
     context = request_card(request).as_kwargs()["blocks"][-2]["elements"][0]["text"]
     assert request.first_response_due is not None
     stamp = int(request.first_response_due.timestamp())
-    assert context.startswith(f"First response due <!date^{stamp}^{{date_short_pretty}} at {{time}}|2026-11-23 13:00 UTC>")
+    expected = f"First response due <!date^{stamp}^{{date_short_pretty}} at {{time}}|2026-11-23 13:00 UTC>"
+    assert context.startswith(expected)
 
 
 def test_a_very_long_description_stays_within_slacks_section_limit() -> None:

@@ -1,0 +1,85 @@
+"""Drive the running app the way people do in Slack, and read what it did."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.ids import Action, BlockId, Callback
+from storage.db import SessionScope
+from tests.fakes.app_server import RunningApp
+from tests.fakes.clock import FixedClock
+from tests.fakes.signing import AppResponse, SlackSigner, plain_value, static_select
+from tests.fakes.slack_api import Call, FakeSlack
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Card:
+    number: int
+    channel: str
+    ts: str
+
+
+@dataclass
+class Harness:
+    running: RunningApp
+    slack: FakeSlack
+    signer: SlackSigner
+    clock: FixedClock
+
+    @property
+    def session_scope(self) -> SessionScope:
+        return self.running.session_scope
+
+    def open_request_modal(self, user: str, text: str = "") -> Call:
+        """Type ``/request TEXT``; the modal the app opened."""
+        opened = len(self.slack.calls_to("views.open"))
+        response = self.signer.command("/request", text, user_id=user).send()
+        assert response.status == 200
+        return self.slack.wait_for("views.open", count=opened + 1)[-1]
+
+    def submit_request_modal(
+        self,
+        user: str,
+        modal: Call,
+        *,
+        department: str | None = "it",
+        description: str | None = "My laptop won't boot",
+        priority: str = "normal",
+        extra: dict[str, Json] | None = None,
+    ) -> AppResponse:
+        values: dict[str, dict[str, Json]] = {
+            BlockId.PRIORITY: {Action.PRIORITY: static_select(priority)},
+            BlockId.DESCRIPTION: {Action.DESCRIPTION: plain_value(description)},
+        }
+        if department is not None:
+            values[BlockId.DEPARTMENT] = {Action.DEPARTMENT: static_select(department)}
+        values.update(extra or {})
+        view_id = modal.response["view"]["id"]
+        return self.signer.view_submission(Callback.REQUEST, values, user_id=user, view_id=view_id).send()
+
+    def file_request(self, user: str = "U0SAM", **fields: Any) -> Card:
+        """File a request through the modal; the card the app posted for it."""
+        posted = len(self.slack.calls_to("chat.postMessage"))
+        response = self.submit_request_modal(user, self.open_request_modal(user), **fields)
+        assert response.status == 200, response.body
+        assert response.body == "", response.body
+        card = self.slack.wait_for("chat.postMessage", count=posted + 1)[posted]
+        self.wait_quiet()
+        number = int(card.args["blocks"][-1]["elements"][0]["value"])
+        return Card(number, card.response["channel"], card.response["ts"])
+
+    def click(self, card: Card, action: Action, user: str) -> AppResponse:
+        return self.signer.block_action(
+            action, str(card.number), user_id=user, channel_id=card.channel, message_ts=card.ts
+        ).send()
+
+    def wait_quiet(self) -> None:
+        """Wait until work that the app started after acking is done."""
+        self.running.idle()
+
+    def card_message(self, card: Card) -> Json:
+        return self.slack.message(card.channel, card.ts)
+
+    def dms_to(self, user: str) -> list[Json]:
+        return self.slack.messages(self.slack.dm_channel(user))
