@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import announce
@@ -11,6 +11,7 @@ from bot.deps import Deps
 from bot.domain.lifecycle import EventKind, TransitionError
 from bot.ids import Action
 from bot.services import requests
+from handlers.modals import open_modal
 from storage import directory
 
 _CLICKS = {
@@ -39,7 +40,9 @@ def handle_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client:
     announce.changed(client, request, kind, actor)
 
 
-def handle_resolve_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
+def handle_resolve_click(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
+) -> None:
     ack()
     try:
         with deps.session_scope() as session:
@@ -47,11 +50,11 @@ def handle_resolve_click(ack: Ack, body: dict[str, Any], action: dict[str, Any],
     except REFUSALS as refusal:
         _refuse(client, body, refusal)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=resolve_modal(request))
+    open_modal(client, respond, body["trigger_id"], resolve_modal(request))
 
 
 def handle_transfer_click(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
 ) -> None:
     ack()
     try:
@@ -61,7 +64,7 @@ def handle_transfer_click(
     except REFUSALS as refusal:
         _refuse(client, body, refusal)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=transfer_modal(request, departments))
+    open_modal(client, respond, body["trigger_id"], transfer_modal(request, departments))
 
 
 def register(app: App) -> None:

@@ -2,26 +2,27 @@
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.request_forms import request_modal, setup_needed_modal
 from bot.deps import Deps
 from handlers import forms
+from handlers.modals import open_modal
 from storage import directory
 
 
-def handle_request_command(ack: Ack, command: dict[str, Any], client: WebClient, deps: Deps) -> None:
+def handle_request_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
     with deps.session_scope() as session:
         departments = [(d.id, d.name) for d in directory.active_departments(session)]
         knows_home = directory.home_department(session, command["user_id"]) is not None
     if not departments:
-        client.views_open(trigger_id=command["trigger_id"], view=setup_needed_modal())
+        open_modal(client, respond, command["trigger_id"], setup_needed_modal())
         return
     provider, description = forms.split_prefill(command.get("text", ""), dict(departments))
     view = request_modal(departments, provider=provider, description=description, ask_home_department=not knows_home)
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    open_modal(client, respond, command["trigger_id"], view)
 
 
 def register(app: App) -> None:

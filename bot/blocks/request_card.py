@@ -66,6 +66,8 @@ def _due_lines(request: RequestSnapshot) -> list[str]:
         lines.append(f"Resolution due {when(request.resolution_due)}")
     if request.needed_by:
         lines.append(f"Needed by {day(request.needed_by)}")
+    if request.resolved_at:
+        lines.append(f"Resolved {when(request.resolved_at)}")
     if not request.first_response_due:
         lines.append("No agreement covers this request")
     return lines

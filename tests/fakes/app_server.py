@@ -80,7 +80,7 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
         slack_signing_secret=SecretStr(SIGNING_SECRET),
         slack_api_url=slack_api_url,
         database_url=str(engine.url),
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
     deps = Deps(settings=settings, session_scope=session_factory(engine), clock=clock, slack=slack_client(settings))
     listeners = TrackingExecutor()

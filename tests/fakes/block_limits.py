@@ -96,6 +96,9 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _check_blocks(blocks: Any, pointer: str, limit: int, errors: _Errors) -> None:
+    if blocks is None:
+        errors.add(pointer, "missing required field: blocks")
+        return
     if not isinstance(blocks, list):
         errors.add(pointer, "must be an array")
         return

@@ -8,6 +8,7 @@ the app acknowledges Slack first and calls the Web API from a background thread.
 
 import contextlib
 import copy
+import functools
 import hashlib
 import json
 import secrets
@@ -114,7 +115,7 @@ class FakeSlack:
         self._triggers: dict[str, _Trigger] = {}
         self._users: dict[str, Json] = {}
         self._group_dms: dict[tuple[str, ...], str] = {}
-        self._ts_micros = FIRST_TS_MICROS
+        self._ts_micros = FIRST_TS_MICROS - 100  # the first message gets FIRST_TS_MICROS
         self._counter = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -140,7 +141,9 @@ class FakeSlack:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.fake = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="fake-slack", daemon=True)
+        # a short poll interval makes shutdown() quick; serve_forever only checks for it between polls
+        serve = functools.partial(server.serve_forever, poll_interval=0.02)
+        self._thread = threading.Thread(target=serve, name="fake-slack", daemon=True)
         self._thread.start()
         return self
 
@@ -322,28 +325,33 @@ class FakeSlack:
 
     def _handle_http(self, path: str, headers: dict[str, str], raw: bytes) -> _Reply:
         url = urlsplit(path)
-        try:
-            args = _parse_args(url.query, headers.get("content-type", ""), raw)
-        except ValueError as error:
-            return _Reply(400, json.dumps({"ok": False, "error": "invalid_form_data", "detail": str(error)}).encode())
+        if url.path.startswith("/api/"):
+            method = url.path.removeprefix("/api/")
+        elif url.path.startswith("/response/"):
+            method = "response_url"
+        else:
+            return _Reply(404, b"not found", content_type="text/plain")
         with self._lock:
-            try:
-                if url.path.startswith("/api/"):
-                    method = url.path.removeprefix("/api/")
-                    reply, response = self._answer(method, args, headers)
-                elif url.path.startswith("/response/"):
-                    method = "response_url"
-                    reply, response = self._answer_response_url(args)
-                else:
-                    return _Reply(404, b"not found", content_type="text/plain")
-            except Exception:
-                self.internal_errors.append(traceback.format_exc())
-                method, response = url.path, {"ok": False, "error": "fake_slack_crashed"}
-                reply = _Reply(500, json.dumps(response).encode())
-            failed = reply.status != 200 or not (isinstance(response, dict) and response.get("ok"))
+            args, reply, response = self._dispatch(method, url.query, headers, raw)
+            failed = reply.status != 200 or not response.get("ok")
             self._calls.append(Call(method, args, headers, reply.status, response, failed, url.path))
             self._changed.notify_all()
         return reply
+
+    def _dispatch(self, method: str, query: str, headers: dict[str, str], raw: bytes) -> tuple[Json, _Reply, Json]:
+        try:
+            args = _parse_args(query, headers.get("content-type", ""), raw)
+        except ValueError as error:  # a body Slack could not read either
+            response: Json = {"ok": False, "error": "invalid_form_data", "detail": str(error)}
+            return {}, _Reply(200, json.dumps(response).encode()), response
+        try:
+            if method == "response_url":
+                return args, *self._answer_response_url(args)
+            return args, *self._answer(method, args, headers)
+        except Exception:  # a bug in the fake: answer 500 and fail the test when the fake stops
+            self.internal_errors.append(traceback.format_exc())
+            response = {"ok": False, "error": "fake_slack_crashed"}
+            return args, _Reply(500, json.dumps(response).encode()), response
 
     def _answer(self, method: str, args: Json, headers: dict[str, str]) -> tuple[_Reply, Json]:
         token = _bearer_token(headers) or args.get("token")

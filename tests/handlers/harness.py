@@ -1,5 +1,6 @@
 """Drive the running app the way people do in Slack, and read what it did."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from tests.fakes.signing import AppResponse, SlackSigner, plain_value, static_se
 from tests.fakes.slack_api import Call, FakeSlack
 
 Json = dict[str, Any]
+Values = Mapping[Any, Mapping[Any, Json]]  # {block_id: {action_id: state value}}, ids as StrEnums or str
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,9 @@ class Harness:
         department: str | None = "it",
         description: str | None = "My laptop won't boot",
         priority: str = "normal",
-        extra: dict[str, Json] | None = None,
+        extra: Values | None = None,
     ) -> AppResponse:
-        values: dict[str, dict[str, Json]] = {
+        values: dict[Any, Mapping[Any, Json]] = {
             BlockId.PRIORITY: {Action.PRIORITY: static_select(priority)},
             BlockId.DESCRIPTION: {Action.DESCRIPTION: plain_value(description)},
         }
