@@ -1,0 +1,87 @@
+"""The ``inhouse`` command as an operator runs it: a real process, real files, real exit codes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.orgs import TEST_ORG
+
+SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "INHOUSE_ORG", "DATABASE_URL")
+
+
+def inhouse(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {key: value for key, value in os.environ.items() if key not in SLACK_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_run_without_tokens_names_each_missing_variable_and_where_to_get_it(tmp_path: Path) -> None:
+    result = inhouse("run", cwd=tmp_path)
+    assert result.returncode == 2
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        assert f"  {name}: " in result.stderr
+    assert "OAuth & Permissions" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_http_mode_does_not_ask_for_the_socket_mode_token(tmp_path: Path) -> None:
+    result = inhouse("run", "--mode", "http", cwd=tmp_path, SLACK_BOT_TOKEN="xoxb-1")
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET" in result.stderr
+    assert "SLACK_APP_TOKEN" not in result.stderr
+
+
+def test_tokens_in_a_dotenv_file_count(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-1\n")
+    result = inhouse("run", cwd=tmp_path)
+    assert "SLACK_BOT_TOKEN" not in result.stderr
+    assert "SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_org_check_accepts_the_example_org(tmp_path: Path) -> None:
+    example = Path(__file__).parent.parent / "org.example.toml"
+    result = inhouse("org", "check", str(example), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{example}: OK (5 departments")
+
+
+def test_org_check_lists_every_problem_with_file_line_and_key(tmp_path: Path) -> None:
+    org = tmp_path / "org.toml"
+    broken = TEST_ORG.replace('first_response = "4h"', 'first_response = "4x"')
+    org.write_text(broken.replace('calendar = "office"\n', 'calendar = "ofice"\n', 1))
+    result = inhouse("org", "check", str(org), cwd=tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"{org}:15: departments.it.calendar: unknown calendar 'ofice' (did you mean 'office'?)"
+    assert lines[1].startswith(f"{org}:34: agreements[0].first_response: '4x' is not a duration")
+    assert len(lines) == 2
+
+
+def test_org_apply_writes_the_org_to_the_database_and_reports_it(tmp_path: Path) -> None:
+    org = tmp_path / "org.toml"
+    org.write_text(TEST_ORG)
+    database = f"sqlite:///{tmp_path / 'inhouse.db'}"
+    result = inhouse("org", "apply", str(org), cwd=tmp_path, DATABASE_URL=database)
+    assert result.returncode == 0, result.stderr
+    assert f"Applied {org}: 3 departments, 3 agreements, 1 calendars" in result.stderr
+
+
+def test_org_apply_of_a_broken_file_changes_nothing(tmp_path: Path) -> None:
+    org = tmp_path / "org.toml"
+    org.write_text(TEST_ORG.replace('name = "Sales"', "name = 7"))
+    database = f"sqlite:///{tmp_path / 'inhouse.db'}"
+    result = inhouse("org", "apply", str(org), cwd=tmp_path, DATABASE_URL=database)
+    assert result.returncode == 2
+    assert "departments.sales.name" in result.stderr
+    assert not (tmp_path / "inhouse.db").exists()
+
+
+@pytest.mark.parametrize("argv", [["org"], ["nonsense"]])
+def test_a_wrong_command_prints_usage(tmp_path: Path, argv: list[str]) -> None:
+    result = inhouse(*argv, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "usage: inhouse" in result.stderr
