@@ -17,7 +17,7 @@ def _config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     config = _config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection

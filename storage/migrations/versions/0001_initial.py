@@ -1,6 +1,6 @@
 """initial tables
 
-Revision ID: 202622d7d041
+Revision ID: 0001_initial
 Revises:
 Create Date: 2026-11-23 12:20:12.475004
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import storage.types
 
-revision: str = "202622d7d041"
+revision: str = "0001_initial"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
