@@ -28,14 +28,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
-        "processed_event",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("event_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("received_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("event_id"),
-    )
-    op.create_table(
         "setting",
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("value", sa.JSON(), nullable=False),
@@ -172,6 +164,5 @@ def downgrade() -> None:
     op.drop_table("agreement")
     op.drop_table("department")
     op.drop_table("setting")
-    op.drop_table("processed_event")
     op.drop_table("calendar")
     # ### end Alembic commands ###
