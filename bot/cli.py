@@ -2,60 +2,25 @@
 
 import argparse
 import logging
+import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
-from sqlalchemy import Engine
-
-from bot.clock import system_clock
+from bot import cli_sla
+from bot.cli_support import CliError, apply_org_file, build_deps, load_org_file, open_database
 from bot.config import Settings, explain_missing
-from bot.deps import Deps, slack_client
-from bot.orgfile import OrgConfig, OrgFileError, load_org
-from bot.services.org_sync import apply_org
+from bot.scheduler import build_scheduler
 from storage import migrate
-from storage.db import is_sqlite, make_engine, session_factory
+from storage.db import make_engine
 
 log = logging.getLogger("inhouse")
 
 
-class CliError(Exception):
-    """Something the operator must fix; the message says what."""
-
-
-def open_database(settings: Settings) -> Engine:
-    """The engine, with the schema current: SQLite is upgraded in place, PostgreSQL must be upgraded explicitly."""
-    engine = make_engine(settings.database_url)
-    if is_sqlite(engine):
-        migrate.upgrade(engine)
-    elif not migrate.is_current(engine):
-        raise CliError("The database schema is not current: run `inhouse db upgrade` first.")
-    return engine
-
-
-def _load(path: Path) -> OrgConfig:
-    try:
-        return load_org(path)
-    except OrgFileError as error:
-        raise CliError(str(error)) from error
-
-
-def _apply(engine: Engine, org: OrgConfig, source: Path) -> None:
-    with session_factory(engine)() as session:
-        applied = apply_org(session, org)
-    retired = f"; deactivated: {', '.join(applied.deactivated)}" if applied.deactivated else ""
-    log.info(
-        "Applied %s: %d departments, %d agreements, %d calendars%s",
-        source,
-        applied.departments,
-        applied.agreements,
-        applied.calendars,
-        retired,
-    )
-
-
 def cmd_org_check(args: argparse.Namespace, settings: Settings) -> int:
-    org = _load(args.file)
+    org = load_org_file(args.file)
     print(
         f"{args.file}: OK ({len(org.departments)} departments, {len(org.agreements)} agreements, "
         f"{len(org.calendars)} calendars, {len(org.retros)} retros)"
@@ -64,8 +29,8 @@ def cmd_org_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_org_apply(args: argparse.Namespace, settings: Settings) -> int:
-    org = _load(args.file)
-    _apply(open_database(settings), org, args.file)
+    org = load_org_file(args.file)
+    apply_org_file(open_database(settings), org, args.file)
     return 0
 
 
@@ -75,34 +40,59 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    """The scheduler alone: for deployments whose web tier runs several workers or hosts."""
+    missing = [name for name in settings.missing_for("http") if name == "SLACK_BOT_TOKEN"]
+    if missing:
+        raise CliError(explain_missing(missing))
+    scheduler = build_scheduler(build_deps(settings, open_database(settings)), blocking=True)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("Scheduler running")
+    scheduler.start()
+    return 0
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     missing = settings.missing_for(args.mode)
     if missing:
         raise CliError(explain_missing(missing))
     engine = open_database(settings)
     if settings.inhouse_org is not None:
-        _apply(engine, _load(settings.inhouse_org), settings.inhouse_org)
+        apply_org_file(engine, load_org_file(settings.inhouse_org), settings.inhouse_org)
     else:
         log.warning("INHOUSE_ORG is not set: running with the departments already in the database.")
-    deps = Deps(
-        settings=settings,
-        session_scope=session_factory(engine),
-        clock=system_clock,
-        slack=slack_client(settings),
-    )
+    deps = build_deps(settings, engine)
     from bot.app import create_app  # late: building the App calls Slack's auth.test
 
     app = create_app(deps)
     if args.mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+        scheduler = None if args.no_scheduler else build_scheduler(deps, blocking=False)
+        if scheduler is not None:
+            scheduler.start()
         assert settings.slack_app_token is not None
-        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
-    else:
-        from bot.server import serve
-        from bot.web import wsgi_app
+        try:
+            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+        return 0
+    from bot.server import serve
+    from bot.web import wsgi_app
 
+    # One scheduler beside the web workers, in a process of its own: never one per worker.
+    scheduler_process = None if args.no_scheduler else subprocess.Popen([sys.executable, "-m", "bot", "scheduler"])
+    try:
         serve(wsgi_app(app, engine), engine, port=args.port, workers=args.workers, threads=args.threads)
+    finally:
+        if scheduler_process is not None:
+            scheduler_process.terminate()
+            scheduler_process.wait(timeout=60)
     return 0
 
 
@@ -115,8 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=3000)
     run.add_argument("--workers", type=int, default=2, help="HTTP worker processes (default 2)")
     run.add_argument("--threads", type=int, default=8, help="threads per HTTP worker (default 8)")
-    run.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+    run.add_argument("--no-scheduler", action="store_true", help="do not run the scheduler with this process")
     run.set_defaults(handler=cmd_run)
+
+    commands.add_parser("scheduler", help="run the scheduled jobs alone (SLA sweep, alerts)").set_defaults(
+        handler=cmd_scheduler
+    )
 
     org = commands.add_parser("org", help="the org file").add_subparsers(dest="org_command", required=True)
     check = org.add_parser("check", help="validate an org file and list every problem")
@@ -130,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="migrate the database schema to the current version").set_defaults(
         handler=cmd_db_upgrade
     )
+    cli_sla.add_commands(commands)
     return parser
 
 

@@ -7,6 +7,9 @@ class Callback(StrEnum):
     REQUEST = "request_modal"
     RESOLVE = "resolve_modal"
     TRANSFER = "transfer_modal"
+    FEEDBACK = "feedback_modal"
+    FEEDBACK_REPLY = "feedback_reply_modal"
+    RATING_COMMENT = "rating_comment_modal"
 
 
 class Action(StrEnum):
@@ -16,6 +19,12 @@ class Action(StrEnum):
     TRANSFER = "request_transfer"
     RESOLVE = "request_resolve"
     REOPEN = "request_reopen"
+    TAKE = "request_take"
+    OPEN_CARD = "request_open_card"
+    FEEDBACK_REPLY = "feedback_reply"
+    RATE_SERVICE = "rate_service"  # a prefix: the buttons are rate_service_1 … rate_service_5
+    RATE_REQUEST = "rate_request"  # a prefix, likewise
+    RATING_COMMENT = "rating_comment"
     # inputs inside modals
     DEPARTMENT = "department"
     PRIORITY = "priority"
@@ -23,6 +32,13 @@ class Action(StrEnum):
     NEEDED_BY = "needed_by"
     REQUESTER_DEPARTMENT = "requester_department"
     NOTE = "note"
+    FEEDBACK_REQUEST = "feedback_request"
+    RATING = "rating"
+    WENT_WELL = "went_well"
+    COULD_BE_BETTER = "could_be_better"
+    ANONYMOUS = "anonymous"
+    REPLY = "reply"
+    COMMENT = "comment"
 
 
 class BlockId(StrEnum):
@@ -33,3 +49,12 @@ class BlockId(StrEnum):
     REQUESTER_DEPARTMENT = "requester_department"
     NOTE = "note"
     CARD_ACTIONS = "card_actions"
+    FEEDBACK_REQUEST = "feedback_request"
+    RATING = "rating"
+    WENT_WELL = "went_well"
+    COULD_BE_BETTER = "could_be_better"
+    ANONYMOUS = "anonymous"
+    REPLY = "reply"
+    COMMENT = "comment"
+    FEEDBACK_ACTIONS = "feedback_actions"
+    RATING_ACTIONS = "rating_actions"

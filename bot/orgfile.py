@@ -21,7 +21,7 @@ from typing import Any, Final, Literal, TypeVar, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.agreements import WILDCARD, best_match

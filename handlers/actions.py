@@ -19,13 +19,20 @@ _CLICKS = {
     Action.PAUSE: EventKind.PAUSED,
     Action.RESUME: EventKind.RESUMED,
     Action.REOPEN: EventKind.REOPENED,
+    Action.TAKE: EventKind.ASSIGNED,
 }
 
 REFUSALS = (requests.NotAllowed, requests.NotFound, TransitionError)
 
 
 def _refuse(client: WebClient, body: dict[str, Any], reason: Exception) -> None:
+    """Privately, where the click happened: the channel, or the DM of a breach alert."""
     client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=str(reason))
+
+
+def handle_open_card(ack: Ack) -> None:
+    """The Open button is a link; Slack still sends the click, which only needs an ack."""
+    ack()
 
 
 def handle_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
@@ -71,4 +78,5 @@ def register(app: App) -> None:
     for action_id in _CLICKS:
         app.action(action_id)(handle_click)
     app.action(Action.RESOLVE)(handle_resolve_click)
+    app.action(Action.OPEN_CARD)(handle_open_card)
     app.action(Action.TRANSFER)(handle_transfer_click)

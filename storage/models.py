@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -80,6 +80,16 @@ class Request(SQLModel, table=True):
     promise: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     first_response_due: datetime | None = _utc(default=None)
     resolution_due: datetime | None = _utc(default=None)
+    # The SLA clocks (see bot.domain.alerts): targets and what is left of them while paused, in business minutes.
+    first_response_warn_at: datetime | None = _utc(default=None)
+    resolution_warn_at: datetime | None = _utc(default=None)
+    resolution_reminder_at: datetime | None = _utc(default=None)
+    first_response_target: float | None = None
+    resolution_target: float | None = None
+    first_response_left: float | None = None
+    resolution_left: float | None = None
+    sla_cycle: int = 0
+    next_check_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
 
@@ -95,3 +105,41 @@ class RequestEvent(SQLModel, table=True):
     at: datetime = _utc()
     provider_id: str | None = Field(default=None, max_length=64)
     note: str | None = None
+
+
+class SlaAlert(SQLModel, table=True):
+    """An SLA milestone raised for a request: at most once per (metric, level, cycle)."""
+
+    __tablename__ = "sla_alert"
+    __table_args__ = (UniqueConstraint("request_id", "metric", "level", "cycle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    metric: str = Field(max_length=16)
+    level: str = Field(max_length=16)
+    cycle: int
+    due_at: datetime = _utc()
+    raised_at: datetime = _utc()
+
+
+class Outbox(SQLModel, table=True):
+    """A Slack message owed, written in the transaction that decided it; the sender delivers it once."""
+
+    __table_args__ = (Index("ix_outbox_status_deliver_after", "status", "deliver_after"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=32)
+    request_id: int | None = Field(default=None, foreign_key="request.id")
+    recipient: str = Field(max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    deliver_after: datetime = _utc()
+    created_at: datetime = _utc()
+    claimed_at: datetime | None = _utc(default=None)
+    sent_at: datetime | None = _utc(default=None)
+    last_error: str | None = Field(default=None, max_length=200)
+
+
+from storage.feedback_models import Feedback, Rating  # noqa: E402, F401  (their own module; imported for Alembic)

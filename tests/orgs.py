@@ -15,6 +15,7 @@ channel = "C0IT"
 managers = ["U0ITMGR"]
 members = ["U0ALICE", "U0BOB"]
 calendar = "office"
+escalate_to = ["U0CTO"]
 
 [departments.hr]
 name = "People & Culture"

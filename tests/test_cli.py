@@ -57,7 +57,7 @@ def test_org_check_lists_every_problem_with_file_line_and_key(tmp_path: Path) ->
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert lines[0] == f"{org}:15: departments.it.calendar: unknown calendar 'ofice' (did you mean 'office'?)"
-    assert lines[1].startswith(f"{org}:34: agreements[0].first_response: '4x' is not a duration")
+    assert lines[1].startswith(f"{org}:35: agreements[0].first_response: '4x' is not a duration")
     assert len(lines) == 2
 
 

@@ -10,7 +10,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.message import Message
+from bot.blocks.ratings import card_ratings
 from bot.blocks.text import PRIORITY_LABELS, day, escape, escaped, request_ref, user, when
+from bot.domain.alerts import Metric
 from bot.domain.lifecycle import EventKind, State
 from bot.ids import Action, BlockId
 from bot.services.requests import RequestSnapshot
@@ -51,14 +53,21 @@ def _title(request: RequestSnapshot) -> str:
     return f"*{request_ref(request.number)}* · {priority} priority · from {user(request.requester_id)}{origin}"
 
 
+_OVERDUE = {Metric.FIRST_RESPONSE: "first response overdue", Metric.RESOLUTION: "resolution overdue"}
+
+
 def _status_line(request: RequestSnapshot) -> str:
     label = _STATE_LABELS[request.state]
     if request.assignee_id and request.state is not State.RESOLVED:
         label += f" · {user(request.assignee_id)}"
+    if request.overdue:
+        label += " · :rotating_light: *" + ", ".join(_OVERDUE[metric] for metric in request.overdue) + "*"
     return f"*Status:* {label}"
 
 
 def _due_lines(request: RequestSnapshot) -> list[str]:
+    if request.state is State.WAITING:
+        return ["The agreement's clock is paused while waiting on the requester"]
     lines = []
     if request.first_response_due and request.first_response_at is None:
         lines.append(f"First response due {when(request.first_response_due)}")
@@ -92,6 +101,8 @@ def request_card(request: RequestSnapshot) -> Message:
     ]
     if request.state is State.RESOLVED and request.resolution_note:
         blocks.append(SectionBlock(text="*Resolution:* " + escaped(request.resolution_note, SECTION_TEXT_MAX - 20)))
+    if request.ratings:
+        blocks.append(SectionBlock(text=card_ratings(request.ratings)))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(_due_lines(request)))]))
     blocks.append(_buttons(request))
     fallback = (
@@ -120,6 +131,7 @@ _HISTORY = {
     EventKind.TRANSFERRED: "transferred it",
     EventKind.RESOLVED: "resolved it",
     EventKind.REOPENED: "reopened it",
+    EventKind.ASSIGNED: "took it over",
 }
 
 
@@ -162,6 +174,7 @@ _REQUESTER_UPDATES = {
     EventKind.TRANSFERRED: "{actor} transferred it to *{provider}*",
     EventKind.RESOLVED: "{actor} resolved it",
     EventKind.REOPENED: "{actor} reopened it",
+    EventKind.ASSIGNED: "{actor} took it over",
 }
 
 

@@ -45,3 +45,16 @@ def escaped(text: str, limit: int) -> str:
         pieces.append(piece)
         length += len(piece)
     return "".join(pieces)
+
+
+def span(minutes: float) -> str:
+    """A length of business time for people: ``45m``, ``2h 5m``, ``3d 1h`` (a day is 24 hours here)."""
+    total = max(0, round(minutes))
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins or not total else ""]
+    return " ".join(part for part in parts if part)
+
+
+def permalink(channel_id: str, ts: str) -> str:
+    return f"https://slack.com/archives/{channel_id}/p{ts.replace('.', '')}"

@@ -28,6 +28,7 @@ class EventKind(StrEnum):
     TRANSFERRED = "transferred"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    ASSIGNED = "assigned"
 
 
 class TransitionError(Exception):
@@ -61,6 +62,7 @@ _ALLOWED_FROM: dict[EventKind, frozenset[State]] = {
     EventKind.TRANSFERRED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
     EventKind.RESOLVED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
     EventKind.REOPENED: frozenset({State.RESOLVED}),
+    EventKind.ASSIGNED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
 }
 
 _REFUSALS: dict[State, str] = {
@@ -89,6 +91,9 @@ def apply(status: Status, event: Event) -> Status:
     match event.kind:
         case EventKind.ACKNOWLEDGED:
             return replace(status, state=State.ACKNOWLEDGED, assignee=event.actor, first_response_at=first_response)
+        case EventKind.ASSIGNED:  # someone takes the request over, e.g. from a breach alert
+            state = State.ACKNOWLEDGED if status.state is State.OPEN else status.state
+            return replace(status, state=state, assignee=event.actor, first_response_at=first_response)
         case EventKind.PAUSED:
             return replace(status, state=State.WAITING, waiting_since=event.at, first_response_at=first_response)
         case EventKind.RESUMED:

@@ -20,6 +20,7 @@ __all__ = [
     "add_working_days",
     "business_minutes_between",
     "due_at",
+    "next_business_instant",
     "working_intervals",
 ]
 
@@ -153,6 +154,12 @@ def due_at(calendar: BusinessCalendar, start: datetime, duration: Duration) -> d
     if duration.unit is Unit.WORKING_DAYS:
         return add_working_days(calendar, start, duration.amount)
     return add_business_minutes(calendar, start, duration.business_minutes)
+
+
+def next_business_instant(calendar: BusinessCalendar, start: datetime) -> datetime:
+    """``start`` if it is business time, else the next opening (when people are at work to read a message)."""
+    start = _utc(start)
+    return _first_business_instant(calendar, start, start + HORIZON)[0]
 
 
 def _first_business_instant(calendar: BusinessCalendar, start: datetime, horizon: datetime) -> tuple[datetime, date]:

@@ -6,9 +6,13 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from bot.domain import lifecycle
+from bot.domain.alerts import Level, Metric
+from bot.domain.feedback import RequestRating
 from bot.domain.lifecycle import Event, EventKind, State, Status
+from bot.services import sla_clocks
 from bot.services.promises import promise_for
 from storage import directory
+from storage import feedback as feedback_store
 from storage.models import Department, Request, RequestEvent
 
 OPEN_STATES = (State.OPEN, State.ACKNOWLEDGED, State.WAITING)
@@ -54,6 +58,8 @@ class RequestSnapshot:
     resolution_note: str | None
     card_channel: str | None
     card_ts: str | None
+    overdue: tuple[Metric, ...] = ()
+    ratings: tuple[RequestRating, ...] = ()  # shown on the card once given
 
 
 def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:
@@ -77,6 +83,7 @@ def open_request(session: Session, draft: RequestDraft, requester: str, now: dat
     session.add(request)
     session.flush()
     _append(session, request, Event(EventKind.CREATED, requester, now, provider=provider.id))
+    sla_clocks.schedule_next_check(session, request)
     return snapshot(session, request)
 
 
@@ -103,7 +110,9 @@ def transfer(
     _require_staff(session, request.provider_id, actor)
     provider = _department(session, to_department)
     _transition(session, request, Event(EventKind.TRANSFERRED, actor, now, provider=provider.id, note=note))
+    request.sla_cycle += 1  # both clocks start again, under the new provider's agreement
     _apply_promise(session, request, provider, now)
+    sla_clocks.schedule_next_check(session, request)
     request.card_channel = request.card_ts = None
     session.add(request)
     session.flush()
@@ -171,7 +180,16 @@ def snapshot(session: Session, request: Request) -> RequestSnapshot:
         resolution_note=request.resolution_note,
         card_channel=request.card_channel,
         card_ts=request.card_ts,
+        overdue=_overdue(session, request),
+        ratings=tuple(feedback_store.request_ratings(session, request.id)),
     )
+
+
+def _overdue(session: Session, request: Request) -> tuple[Metric, ...]:
+    """Metrics whose breach was raised in this cycle and whose clock still runs."""
+    running = {Metric.FIRST_RESPONSE: request.first_response_at is None, Metric.RESOLUTION: request.resolved_at is None}
+    breached = {metric for metric, level in sla_clocks.raised(session, request) if level is Level.BREACH}
+    return tuple(metric for metric in sla_clocks.METRICS if metric in breached and running[metric])
 
 
 def _request(session: Session, number: int) -> Request:
@@ -199,8 +217,8 @@ def _require_staff(session: Session, department_id: str, user: str) -> None:
 def _apply_promise(session: Session, request: Request, provider: Department, now: datetime) -> None:
     promise = promise_for(session, provider, request.requester_department_id, request.priority)
     request.promise = promise.to_dict() if promise else None
-    due = promise.due_times(now) if promise else (None, None)
-    request.first_response_due, request.resolution_due = due
+    request.first_response_due = request.resolution_due = None
+    sla_clocks.start(request, sla_clocks.METRICS, now)
 
 
 def _status(request: Request) -> Status:
@@ -225,8 +243,21 @@ def _transition(session: Session, request: Request, event: Event) -> None:
     request.waiting_since = status.waiting_since
     request.resolution_note = status.resolution_note
     request.updated_at = event.at
+    _move_clocks(request, event)
     session.add(request)
     _append(session, request, event)
+    sla_clocks.schedule_next_check(session, request)
+
+
+def _move_clocks(request: Request, event: Event) -> None:
+    match event.kind:
+        case EventKind.PAUSED:
+            sla_clocks.pause(request, event.at)
+        case EventKind.RESUMED:
+            sla_clocks.resume(request, event.at)
+        case EventKind.REOPENED:
+            request.sla_cycle += 1  # the resolution clock restarts; its earlier breach still counts
+            sla_clocks.start(request, (Metric.RESOLUTION,), event.at)
 
 
 def _append(session: Session, request: Request, event: Event) -> None:

@@ -4,7 +4,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot import jobs
 from bot.ids import Action, BlockId, Callback
+from bot.jobs import TickReport
 from storage.db import SessionScope
 from tests.fakes.app_server import RunningApp
 from tests.fakes.clock import FixedClock
@@ -75,6 +77,11 @@ class Harness:
         return self.signer.block_action(
             action, str(card.number), user_id=user, channel_id=card.channel, message_ts=card.ts
         ).send()
+
+    def tick(self) -> TickReport:
+        """One scheduler tick (SLA sweep, then outbox delivery) at the clock's time."""
+        self.wait_quiet()
+        return jobs.sla_tick(self.running.deps, self.clock())
 
     def wait_quiet(self) -> None:
         """Wait until work that the app started after acking is done."""

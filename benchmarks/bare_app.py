@@ -1,0 +1,67 @@
+"""The floor Inhouse is measured against: a bare Bolt app behind exactly Inhouse's HTTP stack.
+
+Its listeners only ack (a command also opens a one-block modal), so what it costs is Bolt, the WSGI adapter
+and gunicorn. It is served through ``bot.web.wsgi_app`` and ``bot.server.serve``, the same wrapper and the
+same gunicorn options as ``inhouse run --mode http``, so any difference the benchmark sees is Inhouse's.
+
+    SLACK_BOT_TOKEN=... SLACK_SIGNING_SECRET=... SLACK_API_URL=... python benchmarks/bare_app.py --port N
+"""
+
+import argparse
+import logging
+import os
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy import create_engine
+
+from bot.server import serve
+from bot.web import wsgi_app
+
+COMMANDS = ("/request", "/feedback")
+MODAL = {
+    "type": "modal",
+    "callback_id": "bare_modal",
+    "title": {"type": "plain_text", "text": "Bare"},
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}],
+}
+
+
+def on_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=MODAL)
+
+
+def on_interaction(ack: Ack) -> None:
+    ack()
+
+
+def create_bare_app() -> App:
+    app = App(
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
+        logger=logging.getLogger("bare.bolt"),
+    )
+    for command in COMMANDS:
+        app.command(command)(on_command)
+    app.action(re.compile(".*"))(on_interaction)
+    app.view(re.compile(".*"))(on_interaction)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The engine only backs /healthz, which the benchmark polls to know the server is up.
+    engine = create_engine("sqlite://")
+    serve(wsgi_app(create_bare_app(), engine), engine, port=args.port, workers=args.workers, threads=args.threads)
+
+
+if __name__ == "__main__":
+    main()

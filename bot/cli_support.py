@@ -1,0 +1,57 @@
+"""What the ``inhouse`` commands share: the database, the org file, Deps, and the operator's errors."""
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.clock import system_clock
+from bot.config import Settings
+from bot.deps import Deps, slack_client
+from bot.orgfile import OrgConfig, OrgFileError, load_org
+from bot.services.org_sync import apply_org
+from storage import migrate
+from storage.db import is_sqlite, make_engine, session_factory
+
+log = logging.getLogger("inhouse")
+
+
+class CliError(Exception):
+    """Something the operator must fix; the message says what."""
+
+
+def open_database(settings: Settings) -> Engine:
+    """The engine, schema current: SQLite is upgraded in place, PostgreSQL must be upgraded explicitly."""
+    engine = make_engine(settings.database_url)
+    if is_sqlite(engine):
+        migrate.upgrade(engine)
+    elif not migrate.is_current(engine):
+        raise CliError("The database schema is not current: run `inhouse db upgrade` first.")
+    return engine
+
+
+def load_org_file(path: Path) -> OrgConfig:
+    try:
+        return load_org(path)
+    except OrgFileError as error:
+        raise CliError(str(error)) from error
+
+
+def apply_org_file(engine: Engine, org: OrgConfig, source: Path) -> None:
+    with session_factory(engine)() as session:
+        applied = apply_org(session, org)
+    retired = f"; deactivated: {', '.join(applied.deactivated)}" if applied.deactivated else ""
+    log.info(
+        "Applied %s: %d departments, %d agreements, %d calendars%s",
+        source,
+        applied.departments,
+        applied.agreements,
+        applied.calendars,
+        retired,
+    )
+
+
+def build_deps(settings: Settings, engine: Engine) -> Deps:
+    return Deps(
+        settings=settings, session_scope=session_factory(engine), clock=system_clock, slack=slack_client(settings)
+    )

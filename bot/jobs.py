@@ -1,0 +1,35 @@
+"""Scheduled work. Each job opens its own session scope and reads time from the injected clock."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import notify
+from bot.deps import Deps
+from bot.services import sla_sweep
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    swept: bool
+    milestones: int
+    delivery: notify.Delivery
+
+
+def sla_tick(deps: Deps, now: datetime | None = None) -> TickReport:
+    """One sweep (detect and owe alerts, one transaction), then deliver what is owed."""
+    now = now or deps.clock()
+    with deps.session_scope() as session:
+        result = sla_sweep.sweep(session, now)
+    delivery = notify.deliver(deps, now)
+    if result.milestones or delivery.sent or delivery.dead:
+        log.info(
+            "SLA tick: %d milestones, %d sent, %d retrying, %d dead",
+            result.milestones,
+            delivery.sent,
+            delivery.retrying,
+            delivery.dead,
+        )
+    return TickReport(result.ran, result.milestones, delivery)

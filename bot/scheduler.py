@@ -1,0 +1,30 @@
+"""APScheduler wiring: which jobs run when. Jobs are rebuilt from code and the org at every start,
+so no job state is stored (nothing pickled)."""
+
+from datetime import UTC
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot import jobs
+from bot.deps import Deps
+
+SLA_TICK_SECONDS = 60
+
+
+def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
+    scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler: BaseScheduler = scheduler_class(
+        timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 55}
+    )
+    scheduler.add_job(
+        jobs.sla_tick,
+        IntervalTrigger(seconds=SLA_TICK_SECONDS, timezone=UTC),
+        args=[deps],
+        id="sla_tick",
+        name="SLA sweep and outbox delivery",
+        next_run_time=deps.clock(),
+    )
+    return scheduler

@@ -1,0 +1,104 @@
+"""Keep a request's SLA clocks on its row: start, pause, resume, restart; and when to look at it next.
+
+Per metric the row holds the due instant, the warning instant, the target and, while waiting on the
+requester, the business minutes left. Waiting time is not counted: a pause stores what is left and a
+resume starts a new due instant from there.
+"""
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from bot.domain import alerts
+from bot.domain.alerts import Clocks, Level, Metric
+from bot.domain.lifecycle import State
+from bot.domain.sla import BusinessCalendar, add_business_minutes, add_working_days, business_minutes_between, due_at
+from bot.services.promises import Promise
+from storage.models import Request, SlaAlert
+
+METRICS = (Metric.FIRST_RESPONSE, Metric.RESOLUTION)
+
+
+def promise_of(request: Request) -> Promise | None:
+    return Promise.from_dict(request.promise) if request.promise else None
+
+
+def start(request: Request, metrics: tuple[Metric, ...], now: datetime) -> None:
+    """Start the clocks of ``metrics`` from ``now`` with their full targets."""
+    promise = promise_of(request)
+    if promise is None:
+        return
+    calendar = promise.business_calendar()
+    for metric in metrics:
+        due = due_at(calendar, now, promise.target(metric))
+        target = business_minutes_between(calendar, now, due)
+        setattr(request, f"{metric}_target", target)
+        _run_for(request, metric, calendar, promise.warn_at, now, left=target, due=due)
+
+
+def pause(request: Request, now: datetime) -> None:
+    promise = promise_of(request)
+    if promise is None:
+        return
+    calendar = promise.business_calendar()
+    for metric in METRICS:
+        due: datetime | None = getattr(request, f"{metric}_due")
+        if due is not None:
+            setattr(request, f"{metric}_left", business_minutes_between(calendar, now, due))
+
+
+def resume(request: Request, now: datetime) -> None:
+    promise = promise_of(request)
+    if promise is None:
+        return
+    calendar = promise.business_calendar()
+    for metric in METRICS:
+        left: float | None = getattr(request, f"{metric}_left")
+        if left is not None:
+            _run_for(request, metric, calendar, promise.warn_at, now, left=left)
+            setattr(request, f"{metric}_left", None)
+
+
+def _run_for(
+    request: Request,
+    metric: Metric,
+    calendar: BusinessCalendar,
+    warn_at: float,
+    now: datetime,
+    *,
+    left: float,
+    due: datetime | None = None,
+) -> None:
+    target: float = getattr(request, f"{metric}_target") or left
+    due = due or add_business_minutes(calendar, now, round(left))
+    warn = add_business_minutes(calendar, now, max(0, round(left - (1 - warn_at) * target)))
+    setattr(request, f"{metric}_due", due)
+    setattr(request, f"{metric}_warn_at", warn)
+    if metric is Metric.RESOLUTION:
+        request.resolution_reminder_at = add_working_days(calendar, due, 1)
+
+
+def clocks(request: Request) -> Clocks:
+    """The instants the sweep watches: none while waiting; a metric's only until it is met."""
+    if request.state == State.WAITING or request.promise is None:
+        return Clocks()
+    first = request.first_response_at is None
+    resolving = request.state != State.RESOLVED
+    return Clocks(
+        first_response_warn=request.first_response_warn_at if first else None,
+        first_response_due=request.first_response_due if first else None,
+        resolution_warn=request.resolution_warn_at if resolving else None,
+        resolution_due=request.resolution_due if resolving else None,
+        resolution_reminder=request.resolution_reminder_at if resolving else None,
+    )
+
+
+def raised(session: Session, request: Request) -> set[tuple[Metric, Level]]:
+    query = select(SlaAlert.metric, SlaAlert.level).where(
+        SlaAlert.request_id == request.id, SlaAlert.cycle == request.sla_cycle
+    )
+    return {(Metric(metric), Level(level)) for metric, level in session.exec(query)}
+
+
+def schedule_next_check(session: Session, request: Request) -> None:
+    request.next_check_at = alerts.next_check(clocks(request), raised(session, request))

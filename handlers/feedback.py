@@ -1,0 +1,86 @@
+"""``/feedback``: the modal, its submission, and a manager's reply to the author."""
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import feedback_delivery
+from bot.blocks.feedback import feedback_modal, reply_modal
+from bot.blocks.request_forms import setup_needed_modal
+from bot.deps import Deps
+from bot.ids import Action, BlockId, Callback
+from bot.services import feedback
+from bot.services.requests import NotAllowed, NotFound
+from handlers import feedback_forms
+from handlers.forms import Errors
+from handlers.modals import open_modal
+
+REFUSALS = (NotAllowed, NotFound)
+
+
+def handle_feedback_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
+    ack()
+    department, number = feedback_forms.split_prefill(command.get("text", ""))
+    with deps.session_scope() as session:
+        choices = feedback.choices(session, department, number)
+    view = feedback_modal(choices) if choices.departments else setup_needed_modal()
+    open_modal(client, respond, command["trigger_id"], view)
+
+
+def handle_feedback_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
+) -> None:
+    draft = feedback_forms.parse_feedback(view["state"]["values"])
+    if isinstance(draft, Errors):
+        ack(response_action="errors", errors=draft.by_block)
+        return
+    try:
+        with deps.session_scope() as session:
+            submitted = feedback.submit(session, draft, body["user"]["id"], deps.clock())
+    except feedback.UnknownRequest as missing:
+        ack(response_action="errors", errors={BlockId.FEEDBACK_REQUEST: str(missing)})
+        return
+    except REFUSALS as refusal:
+        ack(response_action="errors", errors={BlockId.DEPARTMENT: str(refusal)})
+        return
+    ack()
+    feedback_delivery.deliver(client, submitted)
+
+
+def handle_reply_click(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
+) -> None:
+    ack()
+    feedback_id, manager = int(action["value"]), body["user"]["id"]
+    try:
+        with deps.session_scope() as session:
+            feedback.reply_target(session, feedback_id, manager)
+    except REFUSALS as refusal:
+        client.chat_postEphemeral(channel=body["channel"]["id"], user=manager, text=str(refusal))
+        return
+    open_modal(client, respond, body["trigger_id"], reply_modal(feedback_id, body["channel"]["id"], body["message"]["ts"]))
+
+
+def handle_reply_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    text = feedback_forms.parse_required_text(view["state"]["values"], BlockId.REPLY, Action.REPLY, "Write your reply.")
+    if isinstance(text, Errors):
+        ack(response_action="errors", errors=text.by_block)
+        return
+    feedback_id, origin = feedback_forms.parse_reply_origin(view["private_metadata"])
+    manager = body["user"]["id"]
+    try:
+        with deps.session_scope() as session:
+            target = feedback.reply_target(session, feedback_id, manager)
+    except REFUSALS as refusal:
+        ack(response_action="errors", errors={BlockId.REPLY: str(refusal)})
+        return
+    ack()
+    feedback_delivery.deliver_reply(client, target, manager, text, origin)
+
+
+def register(app: App) -> None:
+    app.command("/feedback")(handle_feedback_command)
+    app.view(Callback.FEEDBACK)(handle_feedback_submitted)
+    app.action(Action.FEEDBACK_REPLY)(handle_reply_click)
+    app.view(Callback.FEEDBACK_REPLY)(handle_reply_submitted)

@@ -1,0 +1,55 @@
+"""Queries for feedback and request ratings, and the org settings they depend on."""
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, func, select
+
+from bot.domain.feedback import DEFAULT_ANONYMITY_MIN, Direction, RequestRating
+from storage.feedback_models import Feedback, Rating
+from storage.models import Membership, Setting
+
+
+def anonymity_min(session: Session) -> int:
+    setting = session.get(Setting, "anonymity_min")
+    return int(setting.value) if setting is not None else DEFAULT_ANONYMITY_MIN
+
+
+def org_timezone(session: Session) -> str:
+    setting = session.get(Setting, "timezone")
+    return str(setting.value) if setting is not None else "UTC"
+
+
+def department_size(session: Session, department_id: str) -> int:
+    """How many people the org file puts in the department, members and managers."""
+    query = select(func.count(func.distinct(Membership.user_id))).where(Membership.department_id == department_id)
+    return int(session.exec(query).one())
+
+
+def get_feedback(session: Session, feedback_id: int) -> Feedback | None:
+    return session.get(Feedback, feedback_id)
+
+
+def feedback_between(session: Session, first_day: date, last_day: date) -> list[Feedback]:
+    query = select(Feedback).where(col(Feedback.created_on) >= first_day, col(Feedback.created_on) <= last_day)
+    return list(session.exec(query.order_by(col(Feedback.created_on), col(Feedback.id))))
+
+
+def rating_for(session: Session, request_id: int, direction: Direction, *, lock: bool = False) -> Rating | None:
+    query = select(Rating).where(Rating.request_id == request_id, Rating.direction == direction)
+    return session.exec(query.with_for_update() if lock else query).first()
+
+
+def request_ratings(session: Session, request_id: int) -> list[RequestRating]:
+    """The ratings a request's card shows: those with a score or a comment, requester's first."""
+    query = select(Rating).where(Rating.request_id == request_id).order_by(col(Rating.direction))
+    return [
+        RequestRating(Direction(row.direction), row.score, row.comment)
+        for row in session.exec(query)
+        if row.score is not None or row.comment
+    ]
+
+
+def ratings_between(session: Session, start: datetime, end: datetime) -> list[Rating]:
+    """Ratings scored in ``[start, end)``."""
+    query = select(Rating).where(col(Rating.rated_at) >= start, col(Rating.rated_at) < end)
+    return list(session.exec(query.order_by(col(Rating.rated_at), col(Rating.id))))

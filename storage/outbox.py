@@ -1,0 +1,89 @@
+"""The outbox: messages owed to Slack, claimed by one sender at a time, delivered once."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import Outbox
+
+PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    payload: dict[str, Any],
+    deliver_after: datetime,
+    now: datetime,
+    request_id: int | None = None,
+) -> Outbox | None:
+    """Add a message unless one with this key exists (then None): the key makes it once-only."""
+    if session.exec(select(Outbox.id).where(Outbox.key == key)).first() is not None:
+        return None
+    row = Outbox(
+        key=key,
+        kind=kind,
+        recipient=recipient,
+        payload=payload,
+        deliver_after=deliver_after,
+        created_at=now,
+        request_id=request_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # a concurrent writer won the key
+        return None
+    return row
+
+
+def claim(session: Session, now: datetime, *, lease: timedelta, limit: int = 100) -> list[Outbox]:
+    """Take the rows due now, and rows whose sender vanished mid-send, for this sender alone."""
+    stale = now - lease
+    query = (
+        select(Outbox)
+        .where(
+            ((col(Outbox.status) == PENDING) & (col(Outbox.deliver_after) <= now))
+            | ((col(Outbox.status) == SENDING) & (col(Outbox.claimed_at) <= stale))
+        )
+        .order_by(col(Outbox.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list(session.exec(query))
+    for row in rows:
+        row.status, row.claimed_at, row.attempts = SENDING, now, row.attempts + 1
+        session.add(row)
+    session.flush()
+    return rows
+
+
+def settle(
+    session: Session,
+    row_id: int,
+    status: str,
+    now: datetime,
+    *,
+    error: str | None = None,
+    retry_at: datetime | None = None,
+) -> None:
+    row = session.get(Outbox, row_id, with_for_update=True)
+    if row is None:
+        return
+    row.status = status
+    row.last_error = error[:200] if error else None
+    if status == SENT:
+        row.sent_at = now
+    if retry_at is not None:
+        row.deliver_after = retry_at
+    session.add(row)
+    session.flush()
+
+
+def by_status(session: Session, status: str) -> list[Outbox]:
+    return list(session.exec(select(Outbox).where(Outbox.status == status).order_by(col(Outbox.id))))
