@@ -1,7 +1,7 @@
 """sla alerts and outbox
 
 Revision ID: 0003_sla_alerts
-Revises: 0001_initial
+Revises: 0002_feedback
 Create Date: 2026-11-23 12:47:24.001516
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision: str = '0003_sla_alerts'
-down_revision: str | None = '0001_initial'
+down_revision: str | None = '0002_feedback'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
