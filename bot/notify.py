@@ -3,7 +3,9 @@
 Rows are claimed in one short transaction, sent with no transaction open, and settled in another:
 sent; back to pending with a delay (429 ``Retry-After``, 5xx, network errors, with backoff); or dead
 on errors that retrying cannot fix (``channel_not_found``, ``invalid_blocks``…), which are logged.
-A sender that dies mid-send leaves rows ``sending``; after the lease another sender takes them.
+A sender that dies mid-send leaves rows ``sending``; after the lease another sender takes them and
+first looks in Slack for the message (each carries its outbox keys in its metadata), so a message
+that did reach Slack is not sent again.
 """
 
 import logging
@@ -48,6 +50,7 @@ class _Job:
     describe: str
     call: Callable[[WebClient], object]
     attempts: int = 1
+    already_sent: Callable[[WebClient], bool] | None = None  # set when recovering from a vanished sender
 
 
 @dataclass
@@ -99,6 +102,8 @@ def _count(delivery: Delivery, status: str, rows: int) -> None:
 
 def _send(client: WebClient, job: _Job, now: datetime) -> _Outcome:
     try:
+        if job.already_sent is not None and job.already_sent(client):
+            return _Outcome(outbox.SENT)
         job.call(client)
     except SlackApiError as failure:
         error = str(failure.response.get("error") or f"HTTP {failure.response.status_code}")
@@ -125,10 +130,11 @@ def _header(headers: dict[str, object], name: str) -> str | None:
     return None
 
 
-def _plan(session: Session, rows: list[Outbox], now: datetime) -> _Plan:
+def _plan(session: Session, claimed: list[outbox.Claimed], now: datetime) -> _Plan:
     plan = _Plan()
+    recovering = {c.row.id for c in claimed if c.recovering}
     dms: dict[str, list[tuple[Outbox, Alert]]] = defaultdict(list)
-    for row in rows:
+    for row in (c.row for c in claimed):
         assert row.id is not None
         alert = _alert(session, row, now)
         if alert is None:
@@ -136,13 +142,43 @@ def _plan(session: Session, rows: list[Outbox], now: datetime) -> _Plan:
         elif row.kind == DM:
             dms[row.recipient].append((row, alert))
         else:
-            plan.jobs.append(replace(_channel_job(row, alert), attempts=row.attempts))
+            plan.jobs.append(_recoverable(replace(_channel_job(row, alert), attempts=row.attempts), recovering, row))
     for recipient, pending in dms.items():
         ids = tuple(row.id for row, _ in pending if row.id is not None)
         message = alert_dm(pending[0][1]) if len(pending) == 1 else digest([alert for _, alert in pending])
-        job = _post_job(ids, recipient, message, [row.key for row, _ in pending])
-        plan.jobs.append(replace(job, attempts=max(row.attempts for row, _ in pending)))
+        job = replace(
+            _post_job(ids, recipient, message, [row.key for row, _ in pending]),
+            attempts=max(row.attempts for row, _ in pending),
+        )
+        plan.jobs.append(_recoverable(job, recovering, pending[0][0], keys=[row.key for row, _ in pending]))
     return plan
+
+
+def _recoverable(job: _Job, recovering: set[int | None], row: Outbox, keys: list[str] | None = None) -> _Job:
+    """A job some of whose rows a vanished sender had taken checks Slack before posting again."""
+    if recovering.isdisjoint(job.rows) or row.kind == CARD:  # a card update is idempotent: just redo it
+        return job
+    channel = str(row.payload.get("channel") or row.recipient)
+    thread_ts = row.payload.get("thread_ts") if row.kind == THREAD else None
+    wanted = set(keys or [row.key])
+    return replace(job, already_sent=lambda client: _posted(client, channel, wanted, thread_ts))
+
+
+def _posted(client: WebClient, channel: str, keys: set[str], thread_ts: str | None) -> bool:
+    """Whether a message carrying any of ``keys`` in its metadata is already in the conversation."""
+    if channel.startswith(("U", "W")):
+        channel = str(client.conversations_open(users=channel)["channel"]["id"])
+    if thread_ts:
+        page = client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True, limit=200)
+    else:
+        page = client.conversations_history(channel=channel, include_all_metadata=True, limit=200)
+    for message in page.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == METADATA_TYPE and keys & set(
+            metadata.get("event_payload", {}).get("keys", [])
+        ):
+            return True
+    return False
 
 
 def _channel_job(row: Outbox, alert: Alert) -> _Job:

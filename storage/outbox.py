@@ -1,5 +1,6 @@
 """The outbox: messages owed to Slack, claimed by one sender at a time, delivered once."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,7 +43,13 @@ def enqueue(
     return row
 
 
-def claim(session: Session, now: datetime, *, lease: timedelta, limit: int = 100) -> list[Outbox]:
+@dataclass(frozen=True)
+class Claimed:
+    row: Outbox
+    recovering: bool  # a sender took it before and vanished: it may have reached Slack already
+
+
+def claim(session: Session, now: datetime, *, lease: timedelta, limit: int = 100) -> list[Claimed]:
     """Take the rows due now, and rows whose sender vanished mid-send, for this sender alone."""
     stale = now - lease
     query = (
@@ -55,12 +62,12 @@ def claim(session: Session, now: datetime, *, lease: timedelta, limit: int = 100
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    rows = list(session.exec(query))
-    for row in rows:
+    claimed = [Claimed(row, recovering=row.status == SENDING) for row in session.exec(query)]
+    for row in (c.row for c in claimed):
         row.status, row.claimed_at, row.attempts = SENDING, now, row.attempts + 1
         session.add(row)
     session.flush()
-    return rows
+    return claimed
 
 
 def settle(

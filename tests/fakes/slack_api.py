@@ -6,6 +6,7 @@ can be told to fail the next calls of a method.  Tests wait for the app's calls 
 the app acknowledges Slack first and calls the Web API from a background thread.
 """
 
+import base64
 import contextlib
 import copy
 import functools
@@ -133,6 +134,9 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
             "reactions.add": self._reactions_add,
+            "users.conversations": self._users_conversations,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
         }
 
     # --- lifecycle -------------------------------------------------------------------------------------
@@ -585,11 +589,11 @@ class FakeSlack:
         if not users:
             raise SlackError("users_list_not_supplied")
         if len(users) == 1:
-            return {"channel": {"id": self.dm_channel(users[0])}}
-        key = tuple(users)
-        if key not in self._group_dms:
-            self._group_dms[key] = self._new_id("G")
-        return {"channel": {"id": self._group_dms[key]}}
+            channel = self.dm_channel(users[0])
+        else:
+            channel = self._group_dms.setdefault(tuple(users), self._new_id("G"))
+        self._channels.setdefault(channel, {})  # the conversation exists from now on, empty, as in Slack
+        return {"channel": {"id": channel}}
 
     def _users_info(self, args: Json) -> Json:
         _require(args, "user")
@@ -612,6 +616,69 @@ class FakeSlack:
         reaction["users"].append(BOT_USER_ID)
         reaction["count"] += 1
         return {}
+
+    def _users_conversations(self, args: Json) -> Json:
+        """The bot's conversations of the asked ``types``: its DMs (im), group DMs (mpim), channels it posted in."""
+        wanted = [kind.strip() for kind in str(args.get("types") or "public_channel").split(",")]
+        prefixes = tuple(CONVERSATION_PREFIXES[kind] for kind in wanted if kind in CONVERSATION_PREFIXES)
+        channels = [_conversation(channel) for channel in self._channels if prefixes and channel.startswith(prefixes)]
+        page, next_cursor = _page(channels, args)
+        return {"channels": page, "response_metadata": {"next_cursor": next_cursor}}
+
+    def _conversations_history(self, args: Json) -> Json:
+        """Top-level messages, newest first; metadata only with ``include_all_metadata``, as Slack does."""
+        _require(args, "channel")
+        channel = self._channel_id(str(args["channel"]))
+        if channel not in self._channels:
+            raise SlackError("channel_not_found")
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        stored = reversed(self._channels[channel].values())
+        messages = [_history_message(m, with_metadata) for m in stored if m.get("thread_ts") in (None, m["ts"])]
+        page, next_cursor = _page(messages, args)
+        return {"messages": page, "has_more": bool(next_cursor), "response_metadata": {"next_cursor": next_cursor}}
+
+    def _conversations_replies(self, args: Json) -> Json:
+        """A thread, parent first, oldest to newest; metadata only with ``include_all_metadata``."""
+        _require(args, "channel", "ts")
+        channel = self._channel_id(str(args["channel"]))
+        if channel not in self._channels:
+            raise SlackError("channel_not_found")
+        thread_ts = str(args["ts"])
+        if thread_ts not in self._channels[channel]:
+            raise SlackError("thread_not_found")
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        stored = self._channels[channel].values()
+        thread = [_history_message(m, with_metadata) for m in stored if thread_ts in (m["ts"], m.get("thread_ts"))]
+        page, next_cursor = _page(thread, args)
+        return {"messages": page, "has_more": bool(next_cursor), "response_metadata": {"next_cursor": next_cursor}}
+
+
+CONVERSATION_PREFIXES = {"im": "D", "mpim": "G", "public_channel": "C"}
+
+
+def _conversation(channel_id: str) -> Json:
+    if channel_id.startswith("D"):
+        return {"id": channel_id, "is_im": True, "user": "U" + channel_id[1:], "is_user_deleted": False}
+    return {"id": channel_id, "name": channel_id.lower(), "is_im": False, "is_member": True}
+
+
+def _history_message(message: Json, with_metadata: bool) -> Json:
+    shown = copy.deepcopy(message)
+    if not with_metadata:
+        shown.pop("metadata", None)
+    return shown
+
+
+def _page(items: list[Json], args: Json) -> tuple[list[Json], str]:
+    """One page of ``items`` from ``cursor``, at most ``limit`` long, and the next page's cursor ("" at the end)."""
+    try:
+        start = int(base64.b64decode(str(args["cursor"])).decode().removeprefix("offset:")) if args.get("cursor") else 0
+        limit = int(args.get("limit") or 100)
+    except ValueError:
+        raise SlackError("invalid_cursor") from None
+    end = start + max(1, min(limit, 1000))
+    next_cursor = base64.b64encode(f"offset:{end}".encode()).decode() if end < len(items) else ""
+    return items[start:end], next_cursor
 
 
 # --- request parsing ------------------------------------------------------------------------------------------
