@@ -82,8 +82,9 @@ def _descendants(pid: int) -> list[str]:
 def test_the_scheduler_alone_delivers_a_breach_and_stops_on_sigterm(
     fake_slack: FakeSlack, overdue_database: str, tmp_path: Path
 ) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "bot", "scheduler"], cwd=tmp_path,
-                               env=_env(fake_slack, overdue_database, tmp_path), stderr=subprocess.PIPE, text=True)  # fmt: skip
+    env = _env(fake_slack, overdue_database, tmp_path)
+    command = [sys.executable, "-m", "bot", "scheduler"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     try:
         (dm,) = fake_slack.wait_for(
             "chat.postMessage", timeout=30, where=lambda call: call.args["channel"] == "U0ITMGR"
@@ -101,8 +102,8 @@ def test_http_mode_with_two_workers_runs_exactly_one_scheduler(
 ) -> None:
     port = free_port()
     command = [sys.executable, "-m", "bot", "run", "--mode", "http", "--port", str(port), "--workers", "2"]
-    process = subprocess.Popen(command, cwd=tmp_path, env=_env(fake_slack, overdue_database, tmp_path),
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    env = _env(fake_slack, overdue_database, tmp_path)
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     try:
         fake_slack.wait_for("chat.postMessage", timeout=30, where=lambda call: call.args["channel"] == "U0ITMGR")
         deadline = time.monotonic() + 20
