@@ -51,11 +51,24 @@ def filed(client: WebClient, request: RequestSnapshot, *, card_posted: bool) -> 
         _post(client, request.requester_id, card_not_posted(request))
 
 
-def changed(client: WebClient, request: RequestSnapshot, kind: EventKind, actor: str, note: str | None = None) -> None:
+def changed(
+    client: WebClient,
+    request: RequestSnapshot,
+    kind: EventKind,
+    actor: str,
+    note: str | None = None,
+    *,
+    detail: str = "",
+) -> None:
     if request.card_channel and request.card_ts:
         _update(client, request.card_channel, request.card_ts, request_card(request))
-        _post(client, request.card_channel, history_note(kind, actor, note), thread_ts=request.card_ts)
+        _post(client, request.card_channel, history_note(kind, actor, note, detail=detail), thread_ts=request.card_ts)
     _post(client, request.requester_id, requester_update(request, kind, actor, note))
+
+
+def card_refreshed(client: WebClient, request: RequestSnapshot) -> None:
+    if request.card_channel and request.card_ts:
+        _update(client, request.card_channel, request.card_ts, request_card(request))
 
 
 def transferred(

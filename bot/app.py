@@ -12,8 +12,11 @@ from slack_sdk.webhook import WebhookClient
 import handlers.actions
 import handlers.commands
 import handlers.events
+import handlers.feedback
+import handlers.ratings
 import handlers.submissions
 from bot.deps import Deps
+from bot.log_privacy import withhold_request_bodies
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
     app = App(
         client=deps.slack,
         signing_secret=secret.get_secret_value() if secret else None,
-        logger=logging.getLogger("inhouse.bolt"),
+        logger=withhold_request_bodies(logging.getLogger("inhouse.bolt")),
         listener_executor=listener_executor,
     )
 
@@ -60,6 +63,13 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
         _apologize(body)
         return BoltResponse(status=500, body="")
 
-    for module in (handlers.commands, handlers.actions, handlers.submissions, handlers.events):
+    for module in (
+        handlers.commands,
+        handlers.actions,
+        handlers.submissions,
+        handlers.events,
+        handlers.feedback,
+        handlers.ratings,
+    ):
         module.register(app)
     return app

@@ -38,14 +38,23 @@ def deliver(client: WebClient, submitted: Submitted) -> None:
 def deliver_reply(client: WebClient, target: ReplyTarget, manager: str, text: str, origin: Place) -> bool:
     """Send a manager's reply to the author, note it under the feedback; whether it reached the author."""
     what = f"reply to feedback {target.feedback_id}"
-    message = reply_to_author(target.department_name, manager, text)
-    if target.author_id is not None:
-        delivered = post(client, target.author_id, message, what=what) is not None
-    else:
-        found = find_confirmation(client, target.token_digest or "")
-        delivered = found is not None and post(client, found.channel, message, what=what, thread_ts=found.ts) is not None
-    post(client, origin.channel, reply_note(manager, text, delivered=delivered), what=f"{what} note", thread_ts=origin.ts)
+    author = _author(client, target)
+    delivered = False
+    if author is not None:
+        channel, thread_ts = author
+        message = reply_to_author(target.department_name, manager, text)
+        delivered = post(client, channel, message, what=what, thread_ts=thread_ts) is not None
+    note = reply_note(manager, text, delivered=delivered)
+    post(client, origin.channel, note, what=f"{what} note", thread_ts=origin.ts)
     return delivered
+
+
+def _author(client: WebClient, target: ReplyTarget) -> tuple[str, str | None] | None:
+    """Where the author reads a reply: a DM when signed, the confirmation's thread when anonymous."""
+    if target.author_id is not None:
+        return target.author_id, None
+    found = find_confirmation(client, target.token_digest or "")
+    return (found.channel, found.ts) if found is not None else None
 
 
 def find_confirmation(client: WebClient, digest: str) -> Place | None:

@@ -20,6 +20,7 @@ class Action(StrEnum):
     RESOLVE = "request_resolve"
     REOPEN = "request_reopen"
     TAKE = "request_take"
+    CHANGE_PRIORITY = "request_priority"
     OPEN_CARD = "request_open_card"
     FEEDBACK_REPLY = "feedback_reply"
     RATE_SERVICE = "rate_service"  # a prefix: the buttons are rate_service_1 … rate_service_5

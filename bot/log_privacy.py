@@ -3,8 +3,8 @@
 Bolt logs the raw body of a request whose signature fails, at INFO ("Invalid request signature
 detected (signature: …, timestamp: …, body: …)"), and the body of a request a global middleware
 dropped, at WARNING. This filter cuts such a message at the body. Bolt copies the filters of the
-logger the App is given onto the loggers it makes for its middleware, so installing it there, before
-the App is built, covers them.
+logger the App is given onto the loggers it makes, but only onto loggers without filters of their
+own; so the filter also goes directly on the two loggers that write bodies.
 """
 
 import logging
@@ -23,9 +23,14 @@ class WithholdRequestBodies(logging.Filter):
 
 
 _FILTER = WithholdRequestBodies()
+BOLT_BODY_LOGGERS = ("slack_bolt.RequestVerification", "slack_bolt.App")
 
 
 def withhold_request_bodies(logger: logging.Logger) -> logging.Logger:
-    """``logger`` with the filter on (once, however many apps are built); give it to the App."""
-    logger.addFilter(_FILTER)
+    """``logger`` with the filter on, and Bolt's body-writing loggers too; give it to the App.
+
+    Adding the same filter again is a no-op, however many apps a process builds.
+    """
+    for target in (logger, *(logging.getLogger(name) for name in BOLT_BODY_LOGGERS)):
+        target.addFilter(_FILTER)
     return logger

@@ -35,7 +35,8 @@ def post(
 ) -> str | None:
     """Post ``message``; its ts, or None when Slack refused."""
     try:
-        response = client.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=metadata, **message.as_kwargs())
+        kwargs = message.as_kwargs()
+        response = client.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=metadata, **kwargs)
     except SlackApiError as error:
         log.warning("Could not post %s: %s", what, error.response.get("error"))
         return None

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from bot import announce
 from bot.blocks.request_forms import resolve_modal, transfer_modal
+from bot.blocks.text import PRIORITY_LABELS
 from bot.deps import Deps
 from bot.domain.lifecycle import EventKind, TransitionError
 from bot.ids import Action
@@ -47,6 +48,22 @@ def handle_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client:
     announce.changed(client, request, kind, actor)
 
 
+def handle_priority_change(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps
+) -> None:
+    ack()
+    number, priority = action["selected_option"]["value"].split(":", 1)
+    actor = body["user"]["id"]
+    try:
+        with deps.session_scope() as session:
+            request = requests.change_priority(session, int(number), actor, priority, deps.clock())
+    except REFUSALS as refusal:
+        _refuse(client, body, refusal)
+        return
+    detail = f" to {PRIORITY_LABELS[priority].lower()}"
+    announce.changed(client, request, EventKind.REPRIORITIZED, actor, detail=detail)
+
+
 def handle_resolve_click(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
 ) -> None:
@@ -79,4 +96,5 @@ def register(app: App) -> None:
         app.action(action_id)(handle_click)
     app.action(Action.RESOLVE)(handle_resolve_click)
     app.action(Action.OPEN_CARD)(handle_open_card)
+    app.action(Action.CHANGE_PRIORITY)(handle_priority_change)
     app.action(Action.TRANSFER)(handle_transfer_click)

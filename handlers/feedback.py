@@ -59,7 +59,8 @@ def handle_reply_click(
     except REFUSALS as refusal:
         client.chat_postEphemeral(channel=body["channel"]["id"], user=manager, text=str(refusal))
         return
-    open_modal(client, respond, body["trigger_id"], reply_modal(feedback_id, body["channel"]["id"], body["message"]["ts"]))
+    view = reply_modal(feedback_id, body["channel"]["id"], body["message"]["ts"])
+    open_modal(client, respond, body["trigger_id"], view)
 
 
 def handle_reply_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps) -> None:

@@ -5,11 +5,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import announce
+from bot import announce, rating_prompts
 from bot.deps import Deps
 from bot.domain.lifecycle import EventKind, TransitionError
 from bot.ids import BlockId, Callback
-from bot.services import requests
+from bot.services import ratings, requests
 from handlers import forms
 
 REFUSALS = (requests.NotAllowed, requests.NotFound, TransitionError)
@@ -49,15 +49,17 @@ def handle_resolve_submitted(
     if isinstance(note, forms.Errors):
         ack(response_action="errors", errors=note.by_block)
         return
-    actor = body["user"]["id"]
+    actor, now = body["user"]["id"], deps.clock()
     try:
         with deps.session_scope() as session:
-            request = requests.resolve(session, int(view["private_metadata"]), actor, note, deps.clock())
+            request = requests.resolve(session, int(view["private_metadata"]), actor, note, now)
+            asked = ratings.ask_after_resolve(session, request.number, now)  # once per request, in the same lock
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.NOTE: str(refusal)})
         return
     ack()
     announce.changed(client, request, EventKind.RESOLVED, actor, note)
+    rating_prompts.ask(client, request, actor, asked)
 
 
 def handle_transfer_submitted(

@@ -45,7 +45,7 @@ def feedback_modal(choices: FeedbackChoices) -> View:
     anonymous = Option(
         value=ANONYMOUS,
         label="Send anonymously",
-        description="They won't see your name or the request; a manager can still reply to you here.",
+        description="No name, no request number; their managers can still reply to you.",
     )
     blocks: list[Block] = [
         InputBlock(
@@ -85,38 +85,38 @@ def feedback_modal(choices: FeedbackChoices) -> View:
     )
 
 
-def sender(notice: FeedbackNotice) -> str:
-    """Who the feedback is from, as its receivers may know it."""
-    if notice.author_id is not None:
-        origin = f" ({escape(notice.from_department_name)})" if notice.from_department_name else ""
-        return f"{user(notice.author_id)}{origin}"
-    if notice.from_department_name:
-        return f"someone in {escape(notice.from_department_name)}"
+def sender(author_id: str | None, department_name: str | None) -> str:
+    """Who feedback is from, as its receivers may know it: anonymous authors by department at most."""
+    if author_id is not None:
+        origin = f" ({escape(department_name)})" if department_name else ""
+        return f"{user(author_id)}{origin}"
+    if department_name:
+        return f"someone in {escape(department_name)}"
     return "a colleague"
 
 
 def _title(notice: FeedbackNotice) -> str:
     kind = "Feedback" if notice.author_id is not None else "Anonymous feedback"
     about = f" about *{request_ref(notice.request_number)}*" if notice.request_number is not None else ""
-    return f"{kind} for *{escape(notice.department_name)}* from {sender(notice)}{about}"
+    origin = sender(notice.author_id, notice.from_department_name)
+    return f"{kind} for *{escape(notice.department_name)}* from {origin}{about}"
 
 
-def feedback_body(notice: FeedbackNotice) -> list[str]:
+def feedback_body(rating: int | None, went_well: str, could_be_better: str, comment: str = "") -> list[str]:
     """The rating and the texts, escaped, one paragraph each."""
-    lines = []
-    if notice.rating is not None:
-        lines.append(f"*Rating:* {stars(notice.rating)}")
-    if notice.went_well:
-        lines.append(f"*What went well:*\n{escaped(notice.went_well, TEXT_MAX + 100)}")
-    if notice.could_be_better:
-        lines.append(f"*What could be better:*\n{escaped(notice.could_be_better, TEXT_MAX + 100)}")
+    lines = [f"*Rating:* {stars(rating)}"] if rating is not None else []
+    for label, text in (("What went well", went_well), ("What could be better", could_be_better), ("Comment", comment)):
+        if text:
+            lines.append(f"*{label}:*\n{escaped(text, TEXT_MAX + 100)}")
     return lines
 
 
 def feedback_notice(notice: FeedbackNotice) -> Message:
     """What the receiving department (its channel or its managers) gets, with a button to reply."""
     blocks: list[Block] = [SectionBlock(text=_title(notice))]
-    blocks += [SectionBlock(text=line) for line in feedback_body(notice)]
+    blocks += [
+        SectionBlock(text=line) for line in feedback_body(notice.rating, notice.went_well, notice.could_be_better)
+    ]
     reply = ButtonElement(text="Reply to the author", action_id=Action.FEEDBACK_REPLY, value=str(notice.feedback_id))
     blocks.append(ActionsBlock(block_id=BlockId.FEEDBACK_ACTIONS, elements=[reply]))
     if notice.author_id is None:
@@ -133,7 +133,8 @@ def feedback_sent(notice: FeedbackNotice) -> Message:
         text = f"Your feedback to {department} was sent with your name."
     else:
         text = (
-            f"Your feedback to {department} was sent anonymously: they see it as from {sender(notice)}, "
+            f"Your feedback to {department} was sent anonymously: they see it as from "
+            f"{sender(None, notice.from_department_name)}, "
             "without your name or a request number."
         )
     text += " If one of their managers replies, the reply comes here."

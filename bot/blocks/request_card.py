@@ -5,8 +5,11 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
+    InteractiveElement,
     MarkdownTextObject,
+    Option,
     SectionBlock,
+    StaticSelectElement,
 )
 
 from bot.blocks.message import Message
@@ -84,13 +87,17 @@ def _due_lines(request: RequestSnapshot) -> list[str]:
 
 def _buttons(request: RequestSnapshot) -> ActionsBlock:
     value = str(request.number)
-    return ActionsBlock(
-        block_id=BlockId.CARD_ACTIONS,
-        elements=[
-            ButtonElement(text=label, action_id=action, value=value, style=style)
-            for action, label, style in _BUTTONS[request.state]
-        ],
-    )
+    elements: list[InteractiveElement] = [
+        ButtonElement(text=label, action_id=action, value=value, style=style)
+        for action, label, style in _BUTTONS[request.state]
+    ]
+    if request.state is not State.RESOLVED:
+        options = [
+            Option(value=f"{request.number}:{key}", label=f"{label} priority") for key, label in PRIORITY_LABELS.items()
+        ]
+        current = next(option for option in options if option.value == f"{request.number}:{request.priority}")
+        elements.append(StaticSelectElement(action_id=Action.CHANGE_PRIORITY, options=options, initial_option=current))
+    return ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=elements)
 
 
 def request_card(request: RequestSnapshot) -> Message:
@@ -132,6 +139,8 @@ _HISTORY = {
     EventKind.RESOLVED: "resolved it",
     EventKind.REOPENED: "reopened it",
     EventKind.ASSIGNED: "took it over",
+    EventKind.REPRIORITIZED: "changed the priority",
+    EventKind.REPLIED: "replied",
 }
 
 
@@ -175,6 +184,8 @@ _REQUESTER_UPDATES = {
     EventKind.RESOLVED: "{actor} resolved it",
     EventKind.REOPENED: "{actor} reopened it",
     EventKind.ASSIGNED: "{actor} took it over",
+    EventKind.REPRIORITIZED: "{actor} changed its priority",
+    EventKind.REPLIED: "{actor} replied to it",
 }
 
 

@@ -29,6 +29,8 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     ASSIGNED = "assigned"
+    REPRIORITIZED = "reprioritized"  # the note holds the new priority
+    REPLIED = "replied"  # a public reply by the provider in the card's thread
 
 
 class TransitionError(Exception):
@@ -63,6 +65,8 @@ _ALLOWED_FROM: dict[EventKind, frozenset[State]] = {
     EventKind.RESOLVED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
     EventKind.REOPENED: frozenset({State.RESOLVED}),
     EventKind.ASSIGNED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
+    EventKind.REPRIORITIZED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
+    EventKind.REPLIED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
 }
 
 _REFUSALS: dict[State, str] = {
@@ -94,6 +98,10 @@ def apply(status: Status, event: Event) -> Status:
         case EventKind.ASSIGNED:  # someone takes the request over, e.g. from a breach alert
             state = State.ACKNOWLEDGED if status.state is State.OPEN else status.state
             return replace(status, state=state, assignee=event.actor, first_response_at=first_response)
+        case EventKind.REPRIORITIZED:
+            return status
+        case EventKind.REPLIED:
+            return replace(status, first_response_at=first_response)
         case EventKind.PAUSED:
             return replace(status, state=State.WAITING, waiting_since=event.at, first_response_at=first_response)
         case EventKind.RESUMED:

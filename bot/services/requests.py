@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from bot.domain import lifecycle
 from bot.domain.alerts import Level, Metric
 from bot.domain.feedback import RequestRating
-from bot.domain.lifecycle import Event, EventKind, State, Status
+from bot.domain.lifecycle import Event, EventKind, Priority, State, Status
 from bot.services import sla_clocks
 from bot.services.promises import promise_for
 from storage import directory
@@ -116,6 +116,39 @@ def transfer(
     request.card_channel = request.card_ts = None
     session.add(request)
     session.flush()
+    return snapshot(session, request)
+
+
+def change_priority(session: Session, number: int, actor: str, priority: str, now: datetime) -> RequestSnapshot:
+    """A new priority may mean another agreement: its targets apply, counting what was already used."""
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    if priority not in set(Priority):
+        raise NotFound(f"There is no priority {priority!r}.")
+    if priority == request.priority:
+        return snapshot(session, request)
+    _transition(session, request, Event(EventKind.REPRIORITIZED, actor, now, note=priority))
+    request.priority = priority
+    provider = _department(session, request.provider_id)
+    sla_clocks.retarget(request, promise_for(session, provider, request.requester_department_id, priority), now)
+    sla_clocks.schedule_next_check(session, request)
+    session.add(request)
+    session.flush()
+    return snapshot(session, request)
+
+
+def record_reply(session: Session, channel: str, thread_ts: str, author: str, now: datetime) -> RequestSnapshot | None:
+    """A provider's public reply under the card is a first response: the request, if this reply was it.
+
+    Idempotent, so Slack's redelivery of the same message event changes nothing.
+    """
+    query = select(Request).where(Request.card_channel == channel, Request.card_ts == thread_ts)
+    request = session.exec(query.with_for_update()).first()
+    if request is None or request.first_response_at is not None or request.state == State.RESOLVED:
+        return None
+    if not directory.is_staff(session, request.provider_id, author):
+        return None
+    _transition(session, request, Event(EventKind.REPLIED, author, now))
     return snapshot(session, request)
 
 

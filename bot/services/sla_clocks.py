@@ -59,6 +59,36 @@ def resume(request: Request, now: datetime) -> None:
             setattr(request, f"{metric}_left", None)
 
 
+def retarget(request: Request, promise: Promise | None, now: datetime) -> None:
+    """Apply another agreement (a priority change): what was used of each target stays used.
+
+    The new target's length is measured from now on the provider's calendar; the business time
+    already consumed (waiting excluded) is taken from it, and the rest runs from now.
+    """
+    previous = promise_of(request)
+    request.promise = promise.to_dict() if promise else None
+    if promise is None:
+        return
+    if previous is None:
+        start(request, METRICS, now)
+        return
+    calendar = promise.business_calendar()
+    for metric in METRICS:
+        due: datetime | None = getattr(request, f"{metric}_due")
+        target: float | None = getattr(request, f"{metric}_target")
+        if due is None or target is None:
+            continue
+        waiting_left: float | None = getattr(request, f"{metric}_left")
+        left = waiting_left if waiting_left is not None else business_minutes_between(calendar, now, due)
+        new_target = business_minutes_between(calendar, now, due_at(calendar, now, promise.target(metric)))
+        new_left = max(0.0, new_target - (target - left))
+        setattr(request, f"{metric}_target", new_target)
+        if waiting_left is not None:
+            setattr(request, f"{metric}_left", new_left)
+        else:
+            _run_for(request, metric, calendar, promise.warn_at, now, left=new_left)
+
+
 def _run_for(
     request: Request,
     metric: Metric,

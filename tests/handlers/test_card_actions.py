@@ -18,7 +18,7 @@ def _state_line(inhouse: Harness, card: Card) -> str:
 
 
 def _buttons(inhouse: Harness, card: Card) -> list[str]:
-    return [e["action_id"] for e in inhouse.card_message(card)["blocks"][-1]["elements"]]
+    return [e["action_id"] for e in inhouse.card_message(card)["blocks"][-1]["elements"] if e["type"] == "button"]
 
 
 def _events(inhouse: Harness, number: int) -> list[tuple[str, str]]:
@@ -142,7 +142,8 @@ def test_resolving_closes_the_card_and_tells_the_requester_what_was_done(inhouse
     assert blocks[2]["text"]["text"] == "*Status:* Resolved"
     assert blocks[3]["text"]["text"] == "*Resolution:* Replaced the &lt;disk&gt;"
     assert _buttons(inhouse, card) == [Action.REOPEN]
-    assert inhouse.dms_to("U0SAM")[-1]["blocks"][0]["text"]["text"] == (
+    resolved = [dm for dm in inhouse.dms_to("U0SAM") if dm["text"].endswith("resolved it.")]
+    assert resolved[0]["blocks"][0]["text"]["text"] == (
         f"Your request *#{card.number}*: <@U0ALICE> resolved it.\n>Replaced the &lt;disk&gt;"
     )
 

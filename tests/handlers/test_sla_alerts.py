@@ -244,3 +244,63 @@ def test_concurrent_sweeps_send_each_alert_once(inhouse: Harness) -> None:
     mentioned = [b["elements"][-1]["value"] for m in inhouse.dms_to("U0ITMGR") for b in m["blocks"]
                  if b["type"] == "actions"]  # fmt: skip
     assert sorted(mentioned) == sorted(str(card.number) for card in cards)
+
+
+def test_a_providers_public_reply_in_the_thread_is_the_first_response(inhouse: Harness) -> None:
+    card = inhouse.file_request("U0SAM")
+    inhouse.clock.set(utc(23, 10, 0))
+    reply = {"type": "message", "channel": card.channel, "user": "U0BOB", "text": "On it", "ts": "1800000000.000001",
+             "thread_ts": card.ts}  # fmt: skip
+    inhouse.signer.event(reply, event_id="EvReply").send()
+    inhouse.signer.event(reply, event_id="EvReply", retry_num=1).send()
+    inhouse.wait_quiet()
+    with inhouse.session_scope() as session:
+        request = session.get(Request, card.number)
+        kinds = [event.kind for event in requests.history(session, card.number)]
+    assert request is not None
+    assert request.first_response_at == utc(23, 10, 0)
+    assert kinds == ["created", "replied"]
+    inhouse.clock.set(utc(23, 13, 30))
+    inhouse.tick()
+    assert inhouse.dms_to("U0ITMGR") == []  # no first-response breach: it was met
+
+
+def test_a_reply_by_the_requester_is_not_a_first_response(inhouse: Harness) -> None:
+    card = inhouse.file_request("U0SAM")
+    reply = {"type": "message", "channel": card.channel, "user": "U0SAM", "text": "Any news?", "ts": "1800000000.000002",
+             "thread_ts": card.ts}  # fmt: skip
+    inhouse.signer.event(reply).send()
+    inhouse.wait_quiet()
+    with inhouse.session_scope() as session:
+        request = session.get(Request, card.number)
+    assert request is not None
+    assert request.first_response_at is None
+
+
+def test_raising_the_priority_applies_the_shorter_agreement_counting_time_used(inhouse: Harness) -> None:
+    card = inhouse.file_request("U0SAM")  # normal: first response within 4h, resolution in 2 working days
+    inhouse.clock.set(utc(23, 9, 20))  # 20 business minutes used
+    message = inhouse.card_message(card)
+    inhouse.signer.block_action(Action.CHANGE_PRIORITY, user_id="U0ALICE", channel_id=card.channel, message=message,
+                                selected_option=f"{card.number}:urgent").send()  # fmt: skip
+    inhouse.wait_quiet()
+    with inhouse.session_scope() as session:
+        request = session.get(Request, card.number)
+    assert request is not None
+    assert request.priority == "urgent"
+    assert request.first_response_due == utc(23, 9, 30)  # 30m urgent target, 20m already used
+    assert request.resolution_due == utc(23, 13, 0)  # 4h urgent resolution, 20m already used
+    assert inhouse.card_message(card)["blocks"][0]["text"]["text"].startswith(f"*#{card.number}* · Urgent priority")
+
+
+def test_only_the_provider_may_change_the_priority(inhouse: Harness) -> None:
+    card = inhouse.file_request("U0SAM")
+    message = inhouse.card_message(card)
+    inhouse.signer.block_action(Action.CHANGE_PRIORITY, user_id="U0SAM", channel_id=card.channel, message=message,
+                                selected_option=f"{card.number}:urgent").send()  # fmt: skip
+    inhouse.wait_quiet()
+    with inhouse.session_scope() as session:
+        request = session.get(Request, card.number)
+    assert request is not None
+    assert request.priority == "normal"
+    assert inhouse.slack.ephemerals(user="U0SAM")[0]["text"].startswith("Only members and managers of IT Support")

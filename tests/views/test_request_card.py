@@ -6,7 +6,7 @@ from tests.factories import make_snapshot
 
 def _buttons(state: State) -> list[str]:
     blocks = request_card(make_snapshot(state=state)).as_kwargs()["blocks"]
-    return [element["action_id"] for element in blocks[-1]["elements"]]
+    return [element["action_id"] for element in blocks[-1]["elements"] if element["type"] == "button"]
 
 
 def test_an_open_card_offers_acknowledge_pause_transfer_resolve() -> None:
@@ -23,7 +23,7 @@ def test_a_resolved_card_only_offers_reopen() -> None:
 
 def test_every_button_carries_the_request_number() -> None:
     blocks = request_card(make_snapshot(number=7)).as_kwargs()["blocks"]
-    assert {element["value"] for element in blocks[-1]["elements"]} == {"7"}
+    assert {element["value"] for element in blocks[-1]["elements"] if element["type"] == "button"} == {"7"}
 
 
 def test_the_card_names_requester_department_and_priority() -> None:
@@ -43,3 +43,16 @@ def test_the_card_shows_due_times_in_the_readers_time_zone() -> None:
 def test_a_very_long_description_stays_within_slacks_section_limit() -> None:
     blocks = request_card(make_snapshot(description="&" * 5000)).as_kwargs()["blocks"]
     assert len(blocks[1]["text"]["text"]) <= 3000
+
+
+def test_an_open_card_offers_the_priority_with_the_current_one_chosen() -> None:
+    blocks = request_card(make_snapshot(number=7, priority="high")).as_kwargs()["blocks"]
+    select = blocks[-1]["elements"][-1]
+    assert select["action_id"] == Action.CHANGE_PRIORITY
+    assert select["initial_option"]["value"] == "7:high"
+    assert [o["value"] for o in select["options"]] == ["7:low", "7:normal", "7:high", "7:urgent"]
+
+
+def test_a_waiting_card_says_the_clock_is_paused() -> None:
+    context = request_card(make_snapshot(state=State.WAITING)).as_kwargs()["blocks"][-2]["elements"][0]["text"]
+    assert context == "The agreement's clock is paused while waiting on the requester"
