@@ -3,10 +3,14 @@
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.services import requests
+from bot.services.requests import RequestDraft
+from storage.db import make_engine, session_factory
 from tests.orgs import TEST_ORG
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "INHOUSE_ORG", "DATABASE_URL")
@@ -85,3 +89,56 @@ def test_a_wrong_command_prints_usage(tmp_path: Path, argv: list[str]) -> None:
     result = inhouse(*argv, cwd=tmp_path)
     assert result.returncode == 2
     assert "usage: inhouse" in result.stderr
+
+
+def test_sla_due_answers_in_the_calendars_time_zone(tmp_path: Path) -> None:
+    org = tmp_path / "org.toml"
+    org.write_text(TEST_ORG)
+    result = inhouse("sla", "due", "office", "2026-11-20T16:00:00+01:00", "4h", cwd=tmp_path, INHOUSE_ORG=str(org))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "2026-11-23T12:00:00+01:00\n"  # Friday 16:00 + 4 business hours: Monday noon
+
+
+def test_sla_due_counts_working_days_around_christmas(tmp_path: Path) -> None:
+    org = tmp_path / "org.toml"
+    org.write_text(TEST_ORG)
+    result = inhouse("sla", "due", "office", "2026-12-23T10:00:00Z", "2d", cwd=tmp_path, INHOUSE_ORG=str(org))
+    assert result.stdout == "2026-12-28T11:00:00+01:00\n"  # the 24th works, the 25th and 26th are holidays
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere", "2026-11-20T16:00:00+01:00", "4h"], "No calendar 'nowhere'"),
+        (["office", "2026-11-20T16:00:00+01:00", "4x"], "'4x' is not a duration"),
+        (["office", "2026-11-20T16:00:00", "4h"], "has no UTC offset"),
+    ],
+)
+def test_sla_due_explains_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
+    org = tmp_path / "org.toml"
+    org.write_text(TEST_ORG)
+    result = inhouse("sla", "due", *args, cwd=tmp_path, INHOUSE_ORG=str(org))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sla_check_dry_run_lists_what_would_be_sent_and_sends_nothing(tmp_path: Path) -> None:
+    org = tmp_path / "org.toml"
+    org.write_text(TEST_ORG)
+    database = f"sqlite:///{tmp_path / 'inhouse.db'}"
+    assert inhouse("org", "apply", str(org), cwd=tmp_path, DATABASE_URL=database).returncode == 0
+    engine = make_engine(database)
+    with session_factory(engine)() as session:
+        requests.open_request(
+            session, RequestDraft("it", "normal", "VPN"), "U0SAM", datetime(2026, 11, 23, 9, tzinfo=UTC)
+        )
+    engine.dispose()
+    at = "2026-11-23T13:30:00Z"
+    result = inhouse("sla", "check", "--at", at, "--dry-run", cwd=tmp_path, DATABASE_URL=database)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "would send sla_dm to U0ITMGR now: sla:1:0:first_response:breach:U0ITMGR",
+    ]
+    again = inhouse("sla", "check", "--at", at, "--dry-run", cwd=tmp_path, DATABASE_URL=database)
+    assert again.stdout == result.stdout  # nothing was recorded
