@@ -6,6 +6,7 @@ is due, not what is stored. Detection and the outbox rows it owes are one transa
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -84,63 +85,34 @@ def _raise(session: Session, request: Request, now: datetime) -> list[Milestone]
 
 
 def _owe(session: Session, request: Request, milestones: list[Milestone], now: datetime) -> list[Outbox]:
-    owed: list[Outbox | None] = []
-    for milestone in milestones:
-        base = f"sla:{request.id}:{request.sla_cycle}:{milestone.metric}:{milestone.level}"
-        payload = {
-            "number": request.id,
-            "metric": milestone.metric,
-            "level": milestone.level,
-            "due": _due(request, milestone.metric).isoformat(),
-            "cycle": request.sla_cycle,
-        }
-        at_work = _working_hours(session, request, now)
-        for recipient in _recipients(session, request, milestone):
-            owed.append(
-                outbox.enqueue(
-                    session,
-                    key=f"{base}:{recipient}",
-                    kind=DM,
-                    recipient=recipient,
-                    payload=payload,
-                    deliver_after=at_work,
-                    now=now,
-                    request_id=request.id,
-                )
-            )
-        if request.card_channel and request.card_ts:
-            thread = {
-                **payload,
-                "channel": request.card_channel,
-                "thread_ts": request.card_ts,
-                "broadcast": milestone.level is Level.WARNING and request.assignee_id is None,
-            }
-            if milestone.level is not Level.REMINDER:
-                owed.append(
-                    outbox.enqueue(
-                        session,
-                        key=f"{base}:thread",
-                        kind=THREAD,
-                        recipient=request.card_channel,
-                        payload=thread,
-                        deliver_after=now,
-                        now=now,
-                        request_id=request.id,
-                    )
-                )
-            if milestone.level is Level.BREACH:
-                owed.append(
-                    outbox.enqueue(
-                        session,
-                        key=f"{base}:card",
-                        kind=CARD,
-                        recipient=request.card_channel,
-                        payload=thread,
-                        deliver_after=now,
-                        now=now,
-                        request_id=request.id,
-                    )
-                )
+    return [row for milestone in milestones for row in _owe_one(session, request, milestone, now)]
+
+
+def _owe_one(session: Session, request: Request, milestone: Milestone, now: datetime) -> list[Outbox]:
+    """The messages one milestone owes: DMs to people, a note in the card's thread, the card itself."""
+    base = f"sla:{request.id}:{request.sla_cycle}:{milestone.metric}:{milestone.level}"
+    payload: dict[str, Any] = {
+        "number": request.id,
+        "metric": milestone.metric,
+        "level": milestone.level,
+        "due": _due(request, milestone.metric).isoformat(),
+        "cycle": request.sla_cycle,
+    }
+
+    def owe(suffix: str, kind: str, recipient: str, body: dict[str, Any], deliver_after: datetime) -> Outbox | None:
+        return outbox.enqueue(session, key=f"{base}:{suffix}", kind=kind, recipient=recipient, payload=body,
+                              deliver_after=deliver_after, now=now, request_id=request.id)  # fmt: skip
+
+    at_work = _working_hours(session, request, now)
+    owed = [owe(person, DM, person, payload, at_work) for person in _recipients(session, request, milestone)]
+    if request.card_channel and request.card_ts:
+        unassigned_warning = milestone.level is Level.WARNING and request.assignee_id is None
+        thread = {**payload, "channel": request.card_channel, "thread_ts": request.card_ts,
+                  "broadcast": unassigned_warning}  # fmt: skip
+        if milestone.level is not Level.REMINDER:
+            owed.append(owe("thread", THREAD, request.card_channel, thread, now))
+        if milestone.level is Level.BREACH:
+            owed.append(owe("card", CARD, request.card_channel, thread, now))
     return [row for row in owed if row is not None]
 
 
