@@ -37,5 +37,11 @@ pytest: $(STAMP) postgres
 
 test: lint typecheck pytest
 
+# Ack latency of Inhouse next to a bare Bolt app on the same gunicorn setup (benchmarks/README.md).
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.ack_latency $(ARGS)
+	$(BIN)/python -m benchmarks.sla_sweep $(SLA_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,8 @@
 
 Its listeners only ack (a command also opens a one-block modal), so what it costs is Bolt, the WSGI adapter
 and gunicorn. It is served through ``bot.web.wsgi_app`` and ``bot.server.serve``, the same wrapper and the
-same gunicorn options as ``inhouse run --mode http``, so any difference the benchmark sees is Inhouse's.
+same gunicorn options as ``inhouse run --mode http``, and runs its listeners on a thread pool of Inhouse's
+size, so any difference the benchmark sees is Inhouse's own work.
 
     SLACK_BOT_TOKEN=... SLACK_SIGNING_SECRET=... SLACK_API_URL=... python benchmarks/bare_app.py --port N
 """
@@ -11,12 +12,14 @@ import argparse
 import logging
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import create_engine
 
+from bot.app import LISTENER_THREADS
 from bot.server import serve
 from bot.web import wsgi_app
 
@@ -43,6 +46,7 @@ def create_bare_app() -> App:
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
         logger=logging.getLogger("bare.bolt"),
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS),  # as Inhouse's, so only the listeners differ
     )
     for command in COMMANDS:
         app.command(command)(on_command)

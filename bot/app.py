@@ -1,7 +1,7 @@
 """The app factory: one Bolt App with every listener registered explicitly."""
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -38,13 +38,19 @@ def _apologize(body: dict[str, Any]) -> None:
         log.warning("Could not tell the user about the error", exc_info=True)
 
 
+# Bolt runs every listener on one thread pool, the part before ack() included. With Bolt's default of 5
+# threads, a burst's acks wait behind the Slack calls that earlier listeners make after acking; 32 leaves
+# a thread for each of a worker's request threads and for the work after the acks.
+LISTENER_THREADS = 32
+
+
 def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
     secret = deps.settings.slack_signing_secret
     app = App(
         client=deps.slack,
         signing_secret=secret.get_secret_value() if secret else None,
         logger=withhold_request_bodies(logging.getLogger("inhouse.bolt")),
-        listener_executor=listener_executor,
+        listener_executor=listener_executor or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
 
     @app.middleware

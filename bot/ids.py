@@ -10,6 +10,8 @@ class Callback(StrEnum):
     FEEDBACK = "feedback_modal"
     FEEDBACK_REPLY = "feedback_reply_modal"
     RATING_COMMENT = "rating_comment_modal"
+    RETRO_ENTRY = "retro_entry_modal"
+    RETRO_ACTION = "retro_action_modal"
 
 
 class Action(StrEnum):
@@ -26,6 +28,9 @@ class Action(StrEnum):
     RATE_SERVICE = "rate_service"  # a prefix: the buttons are rate_service_1 … rate_service_5
     RATE_REQUEST = "rate_request"  # a prefix, likewise
     RATING_COMMENT = "rating_comment"
+    RETRO_ADD_ENTRY = "retro_add_entry"  # value: "{retro id}:{kind}"
+    RETRO_ADD_ACTION = "retro_add_action"
+    RETRO_ACTION_DONE = "retro_action_done"
     # inputs inside modals
     DEPARTMENT = "department"
     PRIORITY = "priority"
@@ -40,6 +45,10 @@ class Action(StrEnum):
     ANONYMOUS = "anonymous"
     REPLY = "reply"
     COMMENT = "comment"
+    RETRO_TEXT = "retro_text"
+    RETRO_SIGN = "retro_sign"
+    RETRO_OWNER = "retro_owner"
+    RETRO_DUE = "retro_due"
 
 
 class BlockId(StrEnum):
@@ -59,3 +68,8 @@ class BlockId(StrEnum):
     COMMENT = "comment"
     FEEDBACK_ACTIONS = "feedback_actions"
     RATING_ACTIONS = "rating_actions"
+    RETRO_TEXT = "retro_text"
+    RETRO_SIGN = "retro_sign"
+    RETRO_OWNER = "retro_owner"
+    RETRO_DUE = "retro_due"
+    RETRO_ACTIONS = "retro_actions"

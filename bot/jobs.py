@@ -2,11 +2,15 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from bot import notify
 from bot.deps import Deps
+from bot.feedback_digest import send_feedback_digests
 from bot.services import sla_sweep
+from storage import runs
+from storage.feedback import org_timezone
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +37,16 @@ def sla_tick(deps: Deps, now: datetime | None = None) -> TickReport:
             delivery.dead,
         )
     return TickReport(result.ran, result.milestones, delivery)
+
+
+def weekly_feedback_digest(deps: Deps, now: datetime | None = None) -> int | None:
+    """The week's feedback digest, once per day it is due even with several schedulers; DMs sent, or None."""
+    now = now or deps.clock()
+    with deps.session_scope() as session:
+        zone = ZoneInfo(org_timezone(session))
+        day_start = datetime.combine(now.astimezone(zone).date(), time(), zone)
+        if not runs.claim(session, "feedback_digest", day_start, now):
+            return None
+    sent = send_feedback_digests(deps, now)
+    log.info("Feedback digest: %d DMs", sent)
+    return sent

@@ -6,10 +6,12 @@ from datetime import UTC
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import jobs
 from bot.deps import Deps
+from storage.feedback import org_timezone
 
 SLA_TICK_SECONDS = 60
 
@@ -26,5 +28,15 @@ def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
         id="sla_tick",
         name="SLA sweep and outbox delivery",
         next_run_time=deps.clock(),
+    )
+    with deps.session_scope() as session:
+        zone = org_timezone(session)
+    scheduler.add_job(
+        jobs.weekly_feedback_digest,
+        CronTrigger(day_of_week="mon", hour=9, timezone=zone),
+        args=[deps],
+        id="feedback_digest",
+        name="Weekly feedback digest to managers",
+        misfire_grace_time=6 * 3600,  # a scheduler down at 09:00 still sends it that morning
     )
     return scheduler

@@ -4,13 +4,13 @@ import json
 import re
 from typing import Any
 
+from bot.blocks.feedback import ANONYMOUS
 from bot.domain.feedback import SCORES, Direction
 from bot.ids import Action, BlockId
 from bot.services.feedback import FeedbackDraft
 from bot.slack_calls import Place
 from handlers.forms import Errors, StateValues
 
-ANONYMOUS = "anonymous"  # the value of the "send anonymously" checkbox
 RATING_ACTIONS = {
     Action.RATE_SERVICE: Direction.CUSTOMER_TO_PROVIDER,
     Action.RATE_REQUEST: Direction.PROVIDER_TO_CUSTOMER,

@@ -1,13 +1,14 @@
 """Engine, connection pragmas and the one transaction boundary: ``session_scope``."""
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session
+
+from storage.sqlite_writers import WriterTurns, writer_turns
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
 
@@ -27,13 +28,16 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str) -> Engine:
+    """``hide_parameters``: a failed statement's error (and so its log line) never quotes what people wrote."""
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=NullPool)
+        # Pooled (each worker process gets its own pool: see bot.server): a new connection re-reads the schema
+        # and runs the pragmas, milliseconds that a writer would otherwise spend holding the write lock.
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -53,12 +57,20 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _writer_turns(engine: Engine) -> WriterTurns | None:
+    database = engine.url.database
+    if not is_sqlite(engine) or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return writer_turns(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+
+
 def session_factory(engine: Engine) -> SessionScope:
-    """One unit of work: commit on success, roll back on error, close always."""
+    """One unit of work: commit on success, roll back on error, close always. On SQLite, one at a time."""
+    turns = _writer_turns(engine)
 
     @contextmanager
     def session_scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as session:
+        with turns.turn() if turns else nullcontext(), Session(engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

@@ -6,7 +6,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.domain.feedback import DEFAULT_ANONYMITY_MIN, Direction, RequestRating
 from storage.feedback_models import Feedback, Rating
-from storage.models import Membership, Setting
+from storage.models import Department, Membership, Setting
 
 
 def anonymity_min(session: Session) -> int:
@@ -23,6 +23,17 @@ def department_size(session: Session, department_id: str) -> int:
     """How many people the org file puts in the department, members and managers."""
     query = select(func.count(func.distinct(Membership.user_id))).where(Membership.department_id == department_id)
     return int(session.exec(query).one())
+
+
+def department_sizes(session: Session) -> dict[str, int]:
+    """How many people each department has, by id (departments without people are left out)."""
+    query = select(Membership.department_id, func.count(func.distinct(Membership.user_id)))
+    return {department: int(size) for department, size in session.exec(query.group_by(Membership.department_id))}
+
+
+def department_names(session: Session) -> dict[str, str]:
+    """Every department's name by id, retired ones included: old feedback still names them."""
+    return {department.id: department.name for department in session.exec(select(Department))}
 
 
 def get_feedback(session: Session, feedback_id: int) -> Feedback | None:

@@ -122,6 +122,16 @@ class SlaAlert(SQLModel, table=True):
     raised_at: datetime = _utc()
 
 
+class ScheduledRun(SQLModel, table=True):
+    """A periodic job that ran for a period: the key that keeps it to once, whatever the schedulers."""
+
+    __tablename__ = "scheduled_run"
+
+    job: str = Field(primary_key=True, max_length=64)
+    period_start: datetime = Field(primary_key=True, sa_type=UTCDateTime)
+    ran_at: datetime = _utc()
+
+
 class Outbox(SQLModel, table=True):
     """A Slack message owed, written in the transaction that decided it; the sender delivers it once."""
 
@@ -143,3 +153,4 @@ class Outbox(SQLModel, table=True):
 
 
 from storage.feedback_models import Feedback, Rating  # noqa: E402, F401  (their own module; imported for Alembic)
+from storage.retro_models import Retro, RetroAction, RetroEntry, RetroSchedule  # noqa: E402, F401  (likewise)

@@ -26,7 +26,7 @@ from bot.services.feedback import FeedbackChoices, FeedbackNotice
 
 TEXT_MAX = 2000
 SCORE_LABELS = {1: "1 · poor", 2: "2 · fair", 3: "3 · good", 4: "4 · very good", 5: "5 · excellent"}
-ANONYMOUS = "anonymous"
+ANONYMOUS = "anonymous"  # the value of the "send anonymously" checkbox
 
 
 def stars(score: int) -> str:

@@ -87,9 +87,7 @@ def choices(session: Session, department: str | None, request_number: int | None
 def submit(session: Session, draft: FeedbackDraft, author: str, now: datetime) -> Submitted:
     department = _receiver(session, draft)
     recipients = _recipients(session, department)
-    home = directory.home_department(session, author)
-    if draft.anonymous and home is not None:
-        home = home if names_department(store.department_size(session, home), store.anonymity_min(session)) else None
+    home = _sender_department(session, author, anonymous=draft.anonymous)
     token = secrets.token_urlsafe(32) if draft.anonymous else None
     row = Feedback(
         to_department_id=department.id,
@@ -106,23 +104,7 @@ def submit(session: Session, draft: FeedbackDraft, author: str, now: datetime) -
     )
     session.add(row)
     session.flush()
-    return Submitted(notice(session, row), recipients, author, token)
-
-
-def notice(session: Session, row: Feedback) -> FeedbackNotice:
-    assert row.id is not None
-    receiver = session.get(Department, row.to_department_id)
-    sender = session.get(Department, row.from_department_id) if row.from_department_id else None
-    return FeedbackNotice(
-        feedback_id=row.id,
-        department_name=receiver.name if receiver is not None else row.to_department_id,
-        rating=row.rating,
-        went_well=row.went_well or "",
-        could_be_better=row.could_be_better or "",
-        author_id=row.author_id,
-        from_department_name=sender.name if sender is not None else None,
-        request_number=row.request_id,
-    )
+    return Submitted(_notice(session, row), recipients, author, token)
 
 
 def reply_target(session: Session, feedback_id: int, manager: str) -> ReplyTarget:
@@ -152,6 +134,14 @@ def _receiver(session: Session, draft: FeedbackDraft) -> Department:
     return department
 
 
+def _sender_department(session: Session, author: str, *, anonymous: bool) -> str | None:
+    """The author's department; for anonymous feedback, only when it hides them among enough people."""
+    home = directory.home_department(session, author)
+    if home is None or not anonymous:
+        return home
+    return home if names_department(store.department_size(session, home), store.anonymity_min(session)) else None
+
+
 def _recipients(session: Session, department: Department) -> list[str]:
     if not department.feedback_private:
         return [department.channel]
@@ -159,3 +149,19 @@ def _recipients(session: Session, department: Department) -> list[str]:
     if not managers:
         raise NotAllowed(f"{department.name} takes feedback privately but has no managers: tell your Inhouse admin.")
     return managers
+
+
+def _notice(session: Session, row: Feedback) -> FeedbackNotice:
+    assert row.id is not None
+    receiver = session.get(Department, row.to_department_id)
+    sender = session.get(Department, row.from_department_id) if row.from_department_id else None
+    return FeedbackNotice(
+        feedback_id=row.id,
+        department_name=receiver.name if receiver is not None else row.to_department_id,
+        rating=row.rating,
+        went_well=row.went_well or "",
+        could_be_better=row.could_be_better or "",
+        author_id=row.author_id,
+        from_department_name=sender.name if sender is not None else None,
+        request_number=row.request_id,
+    )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.domain.feedback import average, names_department
+from bot.domain.feedback import Direction, average, names_department
 from storage import directory
 from storage import feedback as store
 from storage.feedback_models import Feedback, Rating
@@ -68,12 +68,18 @@ def digests(session: Session, now: datetime) -> list[DepartmentDigest]:
     feedback = store.feedback_between(session, first_day, last_day)
     ratings = store.ratings_between(session, start, end)
     names = store.department_names(session)
-    countable = _countable(session, [*map(_feedback_score, feedback), *map(_rating_score, ratings)])
+    k = store.anonymity_min(session)
+    nameable = {department for department, size in store.department_sizes(session).items() if names_department(size, k)}
+    scores = [score for score in [*map(_feedback_score, feedback), *map(_rating_score, ratings)] if score is not None]
+    countable = [score for score in scores if not score.anonymous or score.giver in nameable]
     result = []
     for department in directory.active_departments(session):
         managers = directory.managers_of(session, department.id)
         partners = _partners(department.id, countable, names)
-        comments = _comments(session, department.id, feedback, ratings, names)
+        comments = [
+            *(_feedback_comment(row, names, nameable) for row in feedback if _comments_on(row, department.id)),
+            *(_rating_comment(session, row, names) for row in ratings if _commented_for(row, department.id)),
+        ]
         if managers and (partners or comments):
             result.append(
                 DepartmentDigest(department.id, department.name, managers, first_day, last_day, partners, comments)
@@ -91,16 +97,6 @@ def _rating_score(row: Rating) -> Score | None:
     if row.score is None:
         return None
     return Score(row.from_department_id, row.to_department_id, row.score, anonymous=False)
-
-
-def _countable(session: Session, scores: list[Score | None]) -> list[Score]:
-    k = store.anonymity_min(session)
-    return [
-        score
-        for score in scores
-        if score is not None
-        and (not score.anonymous or (score.giver and names_department(store.department_size(session, score.giver), k)))
-    ]
 
 
 def _partners(department_id: str, scores: list[Score], names: dict[str, str]) -> list[PartnerAverages]:
@@ -124,28 +120,30 @@ def _partners(department_id: str, scores: list[Score], names: dict[str, str]) ->
     ]
 
 
-def _comments(
-    session: Session, department_id: str, feedback: list[Feedback], ratings: list[Rating], names: dict[str, str]
-) -> list[DigestComment]:
-    k = store.anonymity_min(session)
-    comments = []
-    for row in feedback:
-        if row.to_department_id != department_id or not (row.went_well or row.could_be_better):
-            continue
-        origin = row.from_department_id
-        if row.anonymous and origin and not names_department(store.department_size(session, origin), k):
-            origin = None
-        name = names.get(origin) if origin else None
-        comments.append(
-            DigestComment(
-                row.author_id, name, row.request_id, row.rating, row.went_well or "", row.could_be_better or ""
-            )
-        )
-    for rating in ratings:
-        request = session.get(Request, rating.request_id)
-        if rating.to_department_id == department_id and rating.comment and request is not None:
-            name = names.get(rating.from_department_id) if rating.from_department_id else None
-            comments.append(
-                DigestComment(request.requester_id, name, rating.request_id, rating.score, comment=rating.comment)
-            )
-    return comments
+def _comments_on(row: Feedback, department_id: str) -> bool:
+    return row.to_department_id == department_id and bool(row.went_well or row.could_be_better)
+
+
+def _feedback_comment(row: Feedback, names: dict[str, str], nameable: set[str]) -> DigestComment:
+    origin = row.from_department_id
+    if row.anonymous and origin not in nameable:
+        origin = None
+    name = names.get(origin) if origin else None
+    return DigestComment(
+        row.author_id, name, row.request_id, row.rating, row.went_well or "", row.could_be_better or ""
+    )
+
+
+def _commented_for(row: Rating, department_id: str) -> bool:
+    """A requester's comment on the service ``department_id`` gave."""
+    return (
+        row.to_department_id == department_id and row.direction == Direction.CUSTOMER_TO_PROVIDER and bool(row.comment)
+    )
+
+
+def _rating_comment(session: Session, row: Rating, names: dict[str, str]) -> DigestComment:
+    """Ratings are signed: the request's card shows them, with its requester."""
+    request = session.get(Request, row.request_id)
+    assert request is not None  # a foreign key
+    name = names.get(row.from_department_id) if row.from_department_id else None
+    return DigestComment(request.requester_id, name, row.request_id, row.score, comment=row.comment or "")

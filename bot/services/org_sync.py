@@ -6,6 +6,7 @@ from sqlmodel import Session, col, delete, select
 
 from bot.domain.sla import BusinessCalendar
 from bot.orgfile import CalendarSpec, OrgConfig
+from bot.services.retro_sync import apply_retros
 from storage.directory import MANAGER, MEMBER
 from storage.models import Agreement, Calendar, Department, Membership, Setting
 
@@ -65,6 +66,7 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
         for agreement in org.agreements
     )
     deactivated = _deactivate_missing(session, set(org.departments))
+    apply_retros(session, org)
     for key, value in {
         "timezone": org.timezone,
         "anonymity_min": org.anonymity_min,

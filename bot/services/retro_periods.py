@@ -6,7 +6,7 @@ spring skips fires at the same instant an hour later, as APScheduler does. Nothi
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -31,8 +31,9 @@ def _wall(cron: CronTrigger, instant: datetime) -> datetime:
 
 
 def _fire_from(cron: CronTrigger, start: datetime) -> datetime | None:
-    fire: datetime | None = cron.get_next_fire_time(None, start)
-    return fire
+    """Instants are kept in UTC: adding to a zoned datetime is wall-clock arithmetic, wrong in a doubled hour."""
+    fire: datetime | None = cron.get_next_fire_time(None, start.astimezone(UTC))
+    return fire.astimezone(UTC) if fire is not None else None
 
 
 def next_fire(cron: CronTrigger, after: datetime) -> datetime | None:
@@ -68,7 +69,7 @@ def latest_fire(cron: CronTrigger, at: datetime) -> datetime | None:
 
 def period_of(cron: str, timezone: str, at: datetime) -> Period | None:
     schedule = trigger(cron, timezone)
-    start = latest_fire(schedule, at)
+    start = latest_fire(schedule, at.astimezone(UTC))
     if start is None:
         return None
     end = next_fire(schedule, start)

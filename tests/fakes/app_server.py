@@ -88,7 +88,7 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
     server = make_server(
         "127.0.0.1", 0, wsgi_app(app, engine), server_class=_ThreadingServer, handler_class=_QuietHandler
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield RunningApp(

@@ -267,8 +267,8 @@ def test_a_providers_public_reply_in_the_thread_is_the_first_response(inhouse: H
 
 def test_a_reply_by_the_requester_is_not_a_first_response(inhouse: Harness) -> None:
     card = inhouse.file_request("U0SAM")
-    reply = {"type": "message", "channel": card.channel, "user": "U0SAM", "text": "Any news?", "ts": "1800000000.000002",
-             "thread_ts": card.ts}  # fmt: skip
+    reply = {"type": "message", "channel": card.channel, "user": "U0SAM", "text": "Any news?",
+             "ts": "1800000000.000002", "thread_ts": card.ts}  # fmt: skip
     inhouse.signer.event(reply).send()
     inhouse.wait_quiet()
     with inhouse.session_scope() as session:

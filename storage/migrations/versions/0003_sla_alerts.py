@@ -42,6 +42,12 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_status_deliver_after', ['status', 'deliver_after'], unique=False)
 
+    op.create_table('scheduled_run',
+    sa.Column('job', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('period_start', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ran_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('job', 'period_start')
+    )
     op.create_table('sla_alert',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -90,6 +96,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sla_alert_request_id'))
 
     op.drop_table('sla_alert')
+    op.drop_table('scheduled_run')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_deliver_after')
 

@@ -1,0 +1,62 @@
+"""``inhouse feedback digest`` as an operator runs it: a real process, a real database, Slack faked over HTTP."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.orgfile import load_org_text
+from bot.services import feedback
+from bot.services.feedback import FeedbackDraft
+from bot.services.org_sync import apply_org
+from storage.db import session_factory
+from tests.fakes.app_server import BOT_TOKEN
+from tests.fakes.slack_api import FakeSlack
+from tests.orgs import TEST_ORG
+from tests.test_cli import inhouse
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack(token=BOT_TOKEN) as fake:
+        yield fake
+
+
+def _database_with_feedback(engine: Engine) -> str:
+    with session_factory(engine)() as session:
+        apply_org(session, load_org_text(TEST_ORG, "org.toml"))
+        feedback.submit(session, FeedbackDraft("it", None, 4, "Quick fix", "", anonymous=False), "U0SAM", MONDAY)
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_feedback_digest_sends_the_week_before_to_each_departments_managers(
+    tmp_path: Path, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    database = _database_with_feedback(engine)
+    result = inhouse(
+        "feedback", "digest", "--at", "2026-11-30T09:00:00+01:00",
+        cwd=tmp_path, DATABASE_URL=database, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.base_url,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Sent 2 feedback digests.\n"
+    recipients = sorted(call.args["channel"] for call in fake_slack.calls_to("chat.postMessage"))
+    assert recipients == ["U0ITMGR", "U0SALESMGR"]
+    assert fake_slack.messages("D0ITMGR")[0]["text"] == (
+        "Feedback digest for IT Support, Mon 23 Nov 2026 to Sun 29 Nov 2026"
+    )
+
+
+def test_feedback_digest_without_a_bot_token_says_where_to_get_one(tmp_path: Path) -> None:
+    result = inhouse("feedback", "digest", cwd=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'inhouse.db'}")
+    assert result.returncode == 2
+    assert "  SLACK_BOT_TOKEN: the Bot User OAuth Token" in result.stderr
+
+
+def test_feedback_digest_refuses_a_time_without_an_offset(tmp_path: Path) -> None:
+    result = inhouse("feedback", "digest", "--at", "2026-11-30T09:00", cwd=tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN)
+    assert result.returncode == 2
+    assert "has no UTC offset" in result.stderr
