@@ -426,7 +426,7 @@ def time_sweep(db: Stored, profile: bool = False) -> None:
         return
     db.timings.append(elapsed)
     db.cpu.append(cpu)
-    db.outcomes.add((result.milestones, len(result.owed), next(statements)))
+    db.outcomes.add((result.milestones, result.owed, next(statements)))
 
 
 def run(database: str, fresh: Fresh, sizes: list[int], args: argparse.Namespace) -> list[Stored]:

@@ -51,9 +51,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     now = args.at or system_clock()
     if args.dry_run:
         with Session(engine) as session:
-            result = sla_sweep.sweep(session, now)
-            owed = [*result.owed, *outbox.by_status(session, outbox.PENDING)]
-            for row in sorted({row.key: row for row in owed}.values(), key=lambda row: row.key):
+            sla_sweep.sweep(session, now)
+            session.flush()
+            for row in sorted(outbox.by_status(session, outbox.PENDING), key=lambda row: row.key):
                 when = "now" if row.deliver_after <= now else f"at {row.deliver_after.isoformat()}"
                 print(f"would send {row.kind} to {row.recipient} {when}: {row.key}")
             session.rollback()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import Outbox
@@ -12,35 +12,14 @@ from storage.models import Outbox
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 
 
-def enqueue(
-    session: Session,
-    *,
-    key: str,
-    kind: str,
-    recipient: str,
-    payload: dict[str, Any],
-    deliver_after: datetime,
-    now: datetime,
-    request_id: int | None = None,
-) -> Outbox | None:
-    """Add a message unless one with this key exists (then None): the key makes it once-only."""
-    if session.exec(select(Outbox.id).where(Outbox.key == key)).first() is not None:
-        return None
-    row = Outbox(
-        key=key,
-        kind=kind,
-        recipient=recipient,
-        payload=payload,
-        deliver_after=deliver_after,
-        created_at=now,
-        request_id=request_id,
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # a concurrent writer won the key
-        return None
-    return row
+def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Add many messages in one statement; a key already there is skipped. How many were added."""
+    if not rows:
+        return 0
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(col(Outbox.id))
+    values = [{"status": PENDING, "attempts": 0, **row} for row in rows]
+    return len(session.execute(statement, values).all())
 
 
 @dataclass(frozen=True)
