@@ -14,6 +14,7 @@ import handlers.commands
 import handlers.events
 import handlers.feedback
 import handlers.ratings
+import handlers.retros
 import handlers.submissions
 from bot.deps import Deps
 from bot.log_privacy import withhold_request_bodies
@@ -76,6 +77,7 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
         handlers.events,
         handlers.feedback,
         handlers.ratings,
+        handlers.retros,
     ):
         module.register(app)
     return app

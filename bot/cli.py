@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from bot import cli_feedback, cli_sla
+from bot import cli_feedback, cli_retro, cli_sla
 from bot.cli_support import CliError, apply_org_file, build_deps, load_org_file, open_database
 from bot.config import Settings, explain_missing
 from bot.scheduler import build_scheduler
@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=cmd_db_upgrade
     )
     cli_sla.add_commands(commands)
+    cli_retro.add_commands(commands)
     cli_feedback.add_commands(commands)
     return parser
 

@@ -9,7 +9,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import jobs
+from bot import jobs, retro_tick
 from bot.deps import Deps
 from storage.feedback import org_timezone
 
@@ -38,5 +38,13 @@ def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
         id="feedback_digest",
         name="Weekly feedback digest to managers",
         misfire_grace_time=6 * 3600,  # a scheduler down at 09:00 still sends it that morning
+    )
+    scheduler.add_job(
+        retro_tick.retro_tick,
+        IntervalTrigger(seconds=SLA_TICK_SECONDS, timezone=UTC),
+        args=[deps],
+        id="retro_tick",
+        name="Retrospectives: open, close, nudge (periods computed from the org's crons)",
+        next_run_time=deps.clock(),
     )
     return scheduler

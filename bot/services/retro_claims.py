@@ -90,7 +90,7 @@ def claim_nudges(session: Session, now: datetime) -> list[ActionView]:
             col(RetroAction.due_on) <= now.date() + timedelta(days=1),
         )
         .order_by(col(RetroAction.id))
-        .with_for_update(skip_locked=True, of=RetroAction)  # type: ignore[arg-type]
+        .with_for_update(skip_locked=True, of=RetroAction)
     )
     due = []
     for action, retro, schedule in session.exec(query):

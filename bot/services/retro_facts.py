@@ -5,13 +5,12 @@ ratings are shown only when at least ``anonymity_min`` different people gave the
 never narrows down to a few people's scores.
 """
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.domain.alerts import Level
+from bot.domain.alerts import Level, Metric
 from bot.domain.feedback import Direction
 from bot.domain.lifecycle import EventKind
 from storage import feedback as feedback_store
@@ -43,8 +42,8 @@ def _service(session: Session, provider: str, customer: str | None, since: datet
         "customer": _name(session, customer) if customer else None,
         "received": sum(1 for r in mine if _within(r.created_at, since, until)),
         "resolved": len(resolved),
-        "first_response": _attainment((r.first_response_at, r.first_response_due) for r in responded),
-        "resolution": _attainment((r.resolved_at, r.resolution_due) for r in resolved),
+        "first_response": _attainment(session, Metric.FIRST_RESPONSE, responded),
+        "resolution": _attainment(session, Metric.RESOLUTION, resolved),
         "breaches": _breaches(session, numbers, since, until),
         "waiting_minutes": _waiting_minutes(session, numbers, since, until),
         "rating_of_provider": _average(
@@ -66,10 +65,25 @@ def _name(session: Session, department_id: str) -> str:
     return department.name if department is not None else department_id
 
 
-def _attainment(pairs: Iterable[tuple[datetime | None, datetime | None]]) -> list[int]:
-    """[met, out of]: the share of those measured that came by their due time."""
-    measured = [(at, due) for at, due in pairs if at is not None and due is not None]
-    return [sum(1 for at, due in measured if at <= due), len(measured)]
+def _attainment(session: Session, metric: Metric, measured: list[Request]) -> list[int]:
+    """[met, out of]: late if it came after its due time or a breach of it was raised.
+
+    Both, because a pause moves a clock's due time even after the target was met.
+    """
+    numbers = [r.id for r in measured if r.id is not None]
+    query = select(SlaAlert.request_id).where(
+        col(SlaAlert.request_id).in_(numbers), SlaAlert.metric == metric, SlaAlert.level == Level.BREACH
+    )
+    breached = set(session.exec(query)) if numbers else set()
+    late = 0
+    for request in measured:
+        at, due = (
+            (request.first_response_at, request.first_response_due)
+            if metric is Metric.FIRST_RESPONSE
+            else (request.resolved_at, request.resolution_due)
+        )
+        late += request.id in breached or (at is not None and due is not None and at > due)
+    return [len(measured) - late, len(measured)]
 
 
 def _breaches(session: Session, numbers: list[int], since: datetime, until: datetime) -> int:

@@ -63,7 +63,7 @@ def title(session: Session, departments: list[str]) -> str:
 
 
 def action_view(session: Session, row: RetroAction, retro: Retro) -> ActionView:
-    assert row.id is not None and retro.id is not None
+    assert row.id is not None
     return ActionView(
         id=row.id,
         retro_id=row.retro_id,

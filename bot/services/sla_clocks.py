@@ -41,10 +41,19 @@ def pause(request: Request, now: datetime) -> None:
     if promise is None:
         return
     calendar = promise.business_calendar()
-    for metric in METRICS:
+    for metric in _running(request):
         due: datetime | None = getattr(request, f"{metric}_due")
         if due is not None:
             setattr(request, f"{metric}_left", business_minutes_between(calendar, now, due))
+
+
+def _running(request: Request) -> tuple[Metric, ...]:
+    """The metrics not met yet: a met first response keeps its due time through pauses."""
+    met = {
+        Metric.FIRST_RESPONSE: request.first_response_at is not None,
+        Metric.RESOLUTION: request.resolved_at is not None,
+    }
+    return tuple(metric for metric in METRICS if not met[metric])
 
 
 def resume(request: Request, now: datetime) -> None:

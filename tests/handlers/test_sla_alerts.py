@@ -304,3 +304,17 @@ def test_only_the_provider_may_change_the_priority(inhouse: Harness) -> None:
     assert request is not None
     assert request.priority == "normal"
     assert inhouse.slack.ephemerals(user="U0SAM")[0]["text"].startswith("Only members and managers of IT Support")
+
+
+def test_a_met_first_response_keeps_its_due_time_through_a_pause(inhouse: Harness) -> None:
+    card = inhouse.file_request("U0SAM")
+    inhouse.clock.set(utc(23, 10, 0))
+    inhouse.click(card, Action.PAUSE, "U0ALICE")  # the pause is the first response
+    inhouse.wait_quiet()
+    inhouse.clock.set(utc(23, 14, 0))
+    inhouse.click(card, Action.RESUME, "U0ALICE")
+    inhouse.wait_quiet()
+    with inhouse.session_scope() as session:
+        request = session.get(Request, card.number)
+    assert request is not None
+    assert (request.first_response_at, request.first_response_due) == (utc(23, 10, 0), utc(23, 13, 0))

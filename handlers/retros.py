@@ -1,0 +1,115 @@
+"""Retrospectives: the prompt's buttons, the entry and action item modals, and "Mark done" in an owner's DM."""
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import retro_delivery
+from bot.blocks.retro_prompt import action_modal, entry_modal
+from bot.deps import Deps
+from bot.domain import retros as domain
+from bot.ids import Action, BlockId, Callback
+from bot.services import retros
+from bot.services.requests import NotAllowed, NotFound
+from handlers import retro_forms
+from handlers.forms import Errors
+from handlers.modals import open_modal
+
+REFUSALS = (NotAllowed, NotFound)
+ENTRY_BUTTON = re.compile(rf"^{Action.RETRO_ADD_ENTRY}_\w+$")
+
+
+def _refuse(client: WebClient, body: dict[str, Any], reason: Exception) -> None:
+    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=str(reason))
+
+
+def handle_add_entry(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
+) -> None:
+    ack()
+    retro_id, kind_id = retro_forms.entry_button(action["value"])
+    try:
+        with deps.session_scope() as session:
+            retro = retros.view(session, retro_id)
+    except REFUSALS as refusal:
+        _refuse(client, body, refusal)
+        return
+    kind = domain.kind(retro.template, kind_id)
+    if retro.closed or kind is None:
+        _refuse(client, body, retros.Closed("This retrospective has closed: its summary is in the thread."))
+        return
+    open_modal(client, respond, body["trigger_id"], entry_modal(retro, kind))
+
+
+def handle_add_action(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
+) -> None:
+    ack()
+    try:
+        with deps.session_scope() as session:
+            retro = retros.view(session, int(action["value"]))
+    except REFUSALS as refusal:
+        _refuse(client, body, refusal)
+        return
+    if retro.closed:
+        _refuse(client, body, retros.Closed("This retrospective has closed: its summary is in the thread."))
+        return
+    open_modal(client, respond, body["trigger_id"], action_modal(retro))
+
+
+def handle_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    parsed = retro_forms.parse_entry(view["state"]["values"], view["private_metadata"])
+    if isinstance(parsed, Errors):
+        ack(response_action="errors", errors=parsed.by_block)
+        return
+    retro_id, draft = parsed
+    try:
+        with deps.session_scope() as session:
+            retro = retros.add_entry(session, retro_id, draft, body["user"]["id"], deps.clock())
+    except REFUSALS as refusal:
+        ack(response_action="errors", errors={BlockId.RETRO_TEXT: str(refusal)})
+        return
+    ack()
+    retro_delivery.refresh_prompt(client, retro)
+
+
+def handle_action_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
+) -> None:
+    now = deps.clock()
+    parsed = retro_forms.parse_action(view["state"]["values"], view["private_metadata"], today=now.date())
+    if isinstance(parsed, Errors):
+        ack(response_action="errors", errors=parsed.by_block)
+        return
+    retro_id, draft = parsed
+    try:
+        with deps.session_scope() as session:
+            item = retros.add_action(session, retro_id, draft, body["user"]["id"], now)
+            retro = retros.view(session, retro_id)
+    except REFUSALS as refusal:
+        ack(response_action="errors", errors={BlockId.RETRO_TEXT: str(refusal)})
+        return
+    ack()
+    retro_delivery.refresh_prompt(client, retro)
+    retro_delivery.assigned(client, item)
+
+
+def handle_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    ack()
+    try:
+        with deps.session_scope() as session:
+            item = retros.mark_done(session, int(action["value"]), body["user"]["id"], deps.clock())
+    except REFUSALS as refusal:
+        _refuse(client, body, refusal)
+        return
+    retro_delivery.mark_done(client, item, body["channel"]["id"], body["message"]["ts"])
+
+
+def register(app: App) -> None:
+    app.action(ENTRY_BUTTON)(handle_add_entry)
+    app.action(Action.RETRO_ADD_ACTION)(handle_add_action)
+    app.action(Action.RETRO_ACTION_DONE)(handle_done)
+    app.view(Callback.RETRO_ENTRY)(handle_entry_submitted)
+    app.view(Callback.RETRO_ACTION)(handle_action_submitted)
