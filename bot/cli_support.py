@@ -53,5 +53,9 @@ def apply_org_file(engine: Engine, org: OrgConfig, source: Path) -> None:
 
 def build_deps(settings: Settings, engine: Engine) -> Deps:
     return Deps(
-        settings=settings, session_scope=session_factory(engine), clock=system_clock, slack=slack_client(settings)
+        settings=settings,
+        session_scope=session_factory(engine),
+        read_scope=session_factory(engine, read_only=True),
+        clock=system_clock,
+        slack=slack_client(settings),
     )

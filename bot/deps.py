@@ -15,6 +15,7 @@ from storage.db import SessionScope
 class Deps:
     settings: Settings
     session_scope: SessionScope
+    read_scope: SessionScope  # for reads that must not queue behind writers (see storage.db)
     clock: Clock
     slack: WebClient
 

@@ -69,7 +69,7 @@ def handle_resolve_click(
 ) -> None:
     ack()
     try:
-        with deps.session_scope() as session:
+        with deps.read_scope() as session:
             request = requests.check_staff(session, int(action["value"]), body["user"]["id"])
     except REFUSALS as refusal:
         _refuse(client, body, refusal)
@@ -82,7 +82,7 @@ def handle_transfer_click(
 ) -> None:
     ack()
     try:
-        with deps.session_scope() as session:
+        with deps.read_scope() as session:
             request = requests.check_staff(session, int(action["value"]), body["user"]["id"])
             departments = [(d.id, d.name) for d in directory.active_departments(session)]
     except REFUSALS as refusal:

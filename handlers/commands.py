@@ -14,7 +14,7 @@ from storage import directory
 
 def handle_request_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
-    with deps.session_scope() as session:
+    with deps.read_scope() as session:
         departments = [(d.id, d.name) for d in directory.active_departments(session)]
         knows_home = directory.home_department(session, command["user_id"]) is not None
     if not departments:

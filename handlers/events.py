@@ -16,7 +16,7 @@ def handle_home_opened(event: dict[str, Any], client: WebClient, deps: Deps) -> 
     if event.get("tab", "home") != "home":
         return
     user = event["user"]
-    with deps.session_scope() as session:
+    with deps.read_scope() as session:
         mine = requests.open_requests_of(session, user)
         queues = []
         for department_id in directory.staff_departments(session, user):

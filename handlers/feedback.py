@@ -22,7 +22,7 @@ REFUSALS = (NotAllowed, NotFound)
 def handle_feedback_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
     department, number = feedback_forms.split_prefill(command.get("text", ""))
-    with deps.session_scope() as session:
+    with deps.read_scope() as session:
         choices = feedback.choices(session, department, number)
     view = feedback_modal(choices) if choices.departments else setup_needed_modal()
     open_modal(client, respond, command["trigger_id"], view)

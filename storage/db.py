@@ -53,8 +53,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "inhouse_read_only"
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reader needs no write lock: in WAL mode it sees a consistent snapshot beside the writer.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _writer_turns(engine: Engine) -> WriterTurns | None:
@@ -64,9 +69,15 @@ def _writer_turns(engine: Engine) -> WriterTurns | None:
     return writer_turns(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
 
 
-def session_factory(engine: Engine) -> SessionScope:
-    """One unit of work: commit on success, roll back on error, close always. On SQLite, one at a time."""
-    turns = _writer_turns(engine)
+def session_factory(engine: Engine, *, read_only: bool = False) -> SessionScope:
+    """One unit of work: commit on success, roll back on error, close always. On SQLite, one writer at a time.
+
+    ``read_only`` scopes are for reads before an ack (commands, Home): on SQLite they take neither a
+    writer's turn nor the write lock, so they never queue behind writers.
+    """
+    turns = None if read_only else _writer_turns(engine)
+    if read_only:
+        engine = engine.execution_options(**{READ_ONLY: True})
 
     @contextmanager
     def session_scope() -> Iterator[Session]:

@@ -154,7 +154,7 @@ def record_reply(session: Session, channel: str, thread_ts: str, author: str, no
 
 def check_staff(session: Session, number: int, actor: str) -> RequestSnapshot:
     """The request, if ``actor`` may work it; raises NotAllowed or NotFound otherwise."""
-    request = _request(session, number)
+    request = _request(session, number, lock=False)
     _require_staff(session, request.provider_id, actor)
     return snapshot(session, request)
 
@@ -225,10 +225,10 @@ def _overdue(session: Session, request: Request) -> tuple[Metric, ...]:
     return tuple(metric for metric in sla_clocks.METRICS if metric in breached and running[metric])
 
 
-def _request(session: Session, number: int) -> Request:
+def _request(session: Session, number: int, *, lock: bool = True) -> Request:
     # Row lock on PostgreSQL so two simultaneous clicks apply one after the other
     # (SQLite already serializes writers with BEGIN IMMEDIATE).
-    request = session.get(Request, number, with_for_update=True)
+    request = session.get(Request, number, with_for_update=lock)
     if request is None:
         raise NotFound(f"There is no request #{number}.")
     return request

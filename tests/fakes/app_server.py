@@ -82,7 +82,13 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
         database_url=str(engine.url),
         _env_file=None,
     )
-    deps = Deps(settings=settings, session_scope=session_factory(engine), clock=clock, slack=slack_client(settings))
+    deps = Deps(
+        settings=settings,
+        session_scope=session_factory(engine),
+        read_scope=session_factory(engine, read_only=True),
+        clock=clock,
+        slack=slack_client(settings),
+    )
     listeners = TrackingExecutor()
     app = create_app(deps, listener_executor=listeners)
     server = make_server(
