@@ -7,6 +7,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.feedback import stars
 from bot.blocks.message import Message
+from bot.blocks.request_forms import about_request
 from bot.blocks.text import escape, escaped, request_ref, user
 from bot.domain.feedback import SCORES, Direction, RequestRating
 from bot.ids import Action, BlockId, Callback
@@ -67,14 +68,12 @@ def provider_prompt(
 
 
 def comment_modal(request: RequestSnapshot) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.RATING_COMMENT,
-        private_metadata=str(request.number),
-        title=f"Comment on {request_ref(request.number)}",
-        submit="Save",
-        close="Cancel",
-        blocks=[
+    return about_request(
+        request,
+        Callback.RATING_COMMENT,
+        "Comment on",
+        "Save",
+        [
             SectionBlock(text=f"Your comment shows on the card of *{request_ref(request.number)}* with your rating."),
             InputBlock(
                 block_id=BlockId.COMMENT,

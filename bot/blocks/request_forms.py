@@ -91,15 +91,28 @@ def request_modal(
     )
 
 
-def resolve_modal(request: RequestSnapshot) -> View:
+def about_request(
+    request: RequestSnapshot, callback: Callback, title: str, submit: str, blocks: Sequence[Block]
+) -> View:
+    """A modal about one request: its number rides in private_metadata, its title names it."""
     return View(
         type="modal",
-        callback_id=Callback.RESOLVE,
+        callback_id=callback,
         private_metadata=str(request.number),
-        title=f"Resolve {request_ref(request.number)}",
-        submit="Resolve",
+        title=f"{title} {request_ref(request.number)}",
+        submit=submit,
         close="Cancel",
-        blocks=[
+        blocks=blocks,
+    )
+
+
+def resolve_modal(request: RequestSnapshot) -> View:
+    return about_request(
+        request,
+        Callback.RESOLVE,
+        "Resolve",
+        "Resolve",
+        [
             SectionBlock(text=f"*{request_ref(request.number)}* {escape(request.description[:500])}"),
             InputBlock(
                 block_id=BlockId.NOTE,
@@ -112,14 +125,12 @@ def resolve_modal(request: RequestSnapshot) -> View:
 
 def transfer_modal(request: RequestSnapshot, departments: Sequence[tuple[str, str]]) -> View:
     others = [(department_id, name) for department_id, name in departments if department_id != request.provider_id]
-    return View(
-        type="modal",
-        callback_id=Callback.TRANSFER,
-        private_metadata=str(request.number),
-        title=f"Transfer {request_ref(request.number)}",
-        submit="Transfer",
-        close="Cancel",
-        blocks=[
+    return about_request(
+        request,
+        Callback.TRANSFER,
+        "Transfer",
+        "Transfer",
+        [
             InputBlock(
                 block_id=BlockId.DEPARTMENT,
                 label="To which department?",
