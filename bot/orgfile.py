@@ -14,18 +14,15 @@ import re
 import tomllib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from itertools import pairwise
+from datetime import date
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict
 
+from bot import org_values as values
 from bot.domain.agreements import WILDCARD, best_match
-from bot.domain.durations import Duration, Unit, parse_duration
+from bot.domain.durations import Duration, Unit
 from bot.org_locator import KeyPath, locate
 
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -35,7 +32,6 @@ PRIORITIES: Final[tuple[str, ...]] = get_args(Priority)
 TEMPLATES: Final[tuple[str, ...]] = get_args(Template)
 DEFAULT_CALENDAR: Final = "default"
 ALWAYS_OPEN: Final = "always"
-WEEKDAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 T = TypeVar("T")
 
@@ -137,18 +133,6 @@ class OrgFileError(Exception):
         self.problems = problems
 
 
-class _Invalid(ValueError):
-    """Problems inside a value, each at a path relative to it (e.g. a list index)."""
-
-    def __init__(self, errors: list[tuple[KeyPath, str]]) -> None:
-        super().__init__(errors[0][1])
-        self.errors = errors
-
-
-def _errors_of(error: ValueError) -> list[tuple[KeyPath, str]]:
-    return error.errors if isinstance(error, _Invalid) else [((), str(error))]
-
-
 class _Problems:
     def __init__(self) -> None:
         self.found: list[tuple[KeyPath, str]] = []
@@ -157,7 +141,7 @@ class _Problems:
         self.found.append((path, message))
 
     def add_error(self, path: KeyPath, error: ValueError) -> None:
-        for at, message in _errors_of(error):
+        for at, message in values.errors_of(error):
             self.add((*path, *at), message)
 
     def check_keys(self, table: Mapping[str, object], path: KeyPath, known: Collection[str]) -> None:
@@ -175,7 +159,7 @@ def dotted(path: KeyPath) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            name = part if _ID.fullmatch(part) else '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            name = part if values.ID.fullmatch(part) else '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
             text += f".{name}" if text else name
     return text
 
@@ -302,9 +286,9 @@ def _read_organization(data: Mapping[str, object], problems: _Problems) -> dict[
         problems.add(("organization",), "must be a table: write [organization] with its keys below it")
         return {}
     table = _Table(data["organization"], ("organization",), problems, _ORGANIZATION_KEYS)
-    table.read("timezone", _timezone)
-    table.read("anonymity_min", _positive_int, default=5)
-    table.read("warn_at", _share, default=0.75)
+    table.read("timezone", values.parse_timezone)
+    table.read("anonymity_min", values.parse_positive_int, default=5)
+    table.read("warn_at", values.parse_share, default=0.75)
     return table.values
 
 
@@ -316,8 +300,8 @@ def _named_tables(data: Mapping[str, object], section: str, problems: _Problems)
         return {}
     found: dict[str, Mapping[str, object]] = {}
     for name, table in tables.items():
-        if not _ID.fullmatch(name):
-            problems.add((section, name), f"{name!r} is not an id: {_ID_RULE}")
+        if not values.ID.fullmatch(name):
+            problems.add((section, name), f"{name!r} is not an id: {values.ID_RULE}")
         if isinstance(table, dict):
             found[name] = table
         else:
@@ -340,11 +324,11 @@ def _read_calendar(
     calendar_id: str, data: Mapping[str, object], default_timezone: object, problems: _Problems
 ) -> dict[str, object]:
     table = _Table(data, ("calendars", calendar_id), problems, _CALENDAR_KEYS)
-    table.read("timezone", _timezone, default=default_timezone)
-    table.read("days", _weekdays, to="weekdays")
-    table.read("hours", _shifts, to="shifts")
-    table.read("holidays", _holiday_country, default=None, to="holiday_country")
-    table.read("closed", _closed_days, default=frozenset())
+    table.read("timezone", values.parse_timezone, default=default_timezone)
+    table.read("days", values.parse_weekdays, to="weekdays")
+    table.read("hours", values.parse_shifts, to="shifts")
+    table.read("holidays", values.parse_holiday_country, default=None, to="holiday_country")
+    table.read("closed", values.parse_closed_days, default=frozenset())
     return {"id": calendar_id, **table.values}
 
 
@@ -360,13 +344,13 @@ def _read_department(
     problems: _Problems,
 ) -> dict[str, object]:
     table = _Table(data, ("departments", department_id), problems, _DEPARTMENT_KEYS)
-    table.read("name", _name)
-    table.read("channel", _channel_id)
-    table.read("managers", _user_ids, default=())
-    table.read("members", _user_ids, default=())
-    table.read("calendar", _reference(calendars, "calendar"), default=default_calendar)
-    table.read("feedback_private", _bool, default=False)
-    table.read("escalate_to", _user_ids, default=())
+    table.read("name", values.parse_name)
+    table.read("channel", values.parse_channel_id)
+    table.read("managers", values.parse_user_ids, default=())
+    table.read("members", values.parse_user_ids, default=())
+    table.read("calendar", values.parse_reference(calendars, "calendar"), default=default_calendar)
+    table.read("feedback_private", values.parse_bool, default=False)
+    table.read("escalate_to", values.parse_user_ids, default=())
     return {"id": department_id, **table.values}
 
 
@@ -374,11 +358,11 @@ def _read_agreement(
     index: int, data: Mapping[str, object], departments: Collection[str], problems: _Problems
 ) -> dict[str, object]:
     table = _Table(data, ("agreements", index), problems, _AGREEMENT_KEYS)
-    table.read("provider", _reference(departments, "department"))
-    table.read("customer", _reference(departments, "department", wildcard=True), default=WILDCARD)
-    table.read("priority", _choice((WILDCARD, *PRIORITIES), "priority"), default=WILDCARD)
-    table.read("first_response", _duration)
-    table.read("resolution", _duration)
+    table.read("provider", values.parse_reference(departments, "department"))
+    table.read("customer", values.parse_reference(departments, "department", wildcard=True), default=WILDCARD)
+    table.read("priority", values.parse_choice((WILDCARD, *PRIORITIES), "priority"), default=WILDCARD)
+    table.read("first_response", values.parse_duration_value)
+    table.read("resolution", values.parse_duration_value)
     first, last = table.values.get("first_response"), table.values.get("resolution")
     if isinstance(first, Duration) and isinstance(last, Duration) and _surely_longer(first, last):
         problems.add(("agreements", index, "first_response"), f"{first} is longer than the resolution time {last}")
@@ -418,18 +402,20 @@ def _read_retro(
     if "department" in data and "departments" in data:
         problems.add((*path, "departments"), "write either department (one) or departments (a pair), not both")
     elif "departments" in data:
-        table.read("departments", _department_pair(departments))
+        table.read("departments", values.parse_department_pair(departments))
     elif "department" in data:
-        table.read("department", lambda value: (_reference(departments, "department")(value),), to="departments")
+        table.read(
+            "department", lambda value: (values.parse_reference(departments, "department")(value),), to="departments"
+        )
     else:
         problems.add(
             (*path, "department"), 'missing: write department = "ID", or departments = ["ID", "ID"] for a pair'
         )
-    table.read("id", _id, default=_retro_id(table.values.get("departments")))
-    table.read("channel", _channel_id)
-    table.read("cron", _cron)
-    table.read("window", _duration, default=Duration(2, Unit.WORKING_DAYS))
-    table.read("template", _choice(TEMPLATES, "template"), default="went-well")
+    table.read("id", values.parse_id, default=_retro_id(table.values.get("departments")))
+    table.read("channel", values.parse_channel_id)
+    table.read("cron", values.parse_cron)
+    table.read("window", values.parse_duration_value, default=Duration(2, Unit.WORKING_DAYS))
+    table.read("template", values.parse_choice(TEMPLATES, "template"), default="went-well")
     return table.values
 
 
@@ -446,259 +432,3 @@ def _check_unique_retros(retros: list[dict[str, object]], problems: _Problems) -
         if retro_id in seen:
             problems.add(("retros", index, "id"), f"retros[{seen[retro_id]}] already has the id {retro_id!r}: set id")
         seen.setdefault(retro_id, index)
-
-
-# --- Values -----------------------------------------------------------------------------------
-
-_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_ID_RULE = "use letters, digits, - and _ (at most 64)"
-_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{1,31}")
-_USER_ID = re.compile(r"[UW][A-Z0-9]{1,31}")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
-_MINUTES_PER_DAY = 1440
-
-
-def _string(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"must be a string (in quotes), not {_type_name(value)}")
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-def _type_name(value: object) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a table"}
-    return names.get(type(value), "a date" if isinstance(value, date) else type(value).__name__)
-
-
-def _id(value: object) -> str:
-    text = _string(value)
-    if not _ID.fullmatch(text):
-        raise ValueError(f"{text!r} is not an id: {_ID_RULE}")
-    return text
-
-
-def _name(value: object) -> str:
-    text = _string(value).strip()
-    if len(text) > 200:
-        raise ValueError("must be at most 200 characters")
-    return text
-
-
-def _channel_id(value: object) -> str:
-    text = _string(value)
-    if not _CHANNEL_ID.fullmatch(text):
-        raise ValueError(f"{text!r} is not a Slack channel id (like C0123ABCD; see the channel's details)")
-    return text
-
-
-def _user_id(value: object) -> str:
-    text = _string(value)
-    if not _USER_ID.fullmatch(text):
-        raise ValueError(f"{text!r} is not a Slack user id (like U0123ABCD; see the person's profile)")
-    return text
-
-
-def _list_of(parse: Callable[[object], T]) -> Callable[[object], tuple[T, ...]]:
-    """A list parser reporting each bad item at its index."""
-
-    def parse_list(value: object) -> tuple[T, ...]:
-        if not isinstance(value, list):
-            raise ValueError(f"must be a list [...], not {_type_name(value)}")
-        items: list[T] = []
-        errors: list[tuple[KeyPath, str]] = []
-        for index, item in enumerate(value):
-            try:
-                items.append(parse(item))
-            except ValueError as error:
-                errors.extend(((index, *at), message) for at, message in _errors_of(error))
-        if errors:
-            raise _Invalid(errors)
-        return tuple(items)
-
-    return parse_list
-
-
-def _user_ids(value: object) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_list_of(_user_id)(value)))
-
-
-def _bool(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, not {_type_name(value)}")
-    return value
-
-
-def _positive_int(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"must be a whole number, not {_type_name(value)}")
-    if value < 1:
-        raise ValueError("must be at least 1")
-    return value
-
-
-def _share(value: object) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise ValueError(f"must be a number between 0 and 1, not {_type_name(value)}")
-    if not 0 < value < 1:
-        raise ValueError(f"must be between 0 and 1 (exclusive), e.g. 0.75; {value} is not")
-    return float(value)
-
-
-def _duration(value: object) -> Duration:
-    if not isinstance(value, str):
-        raise ValueError(f'must be a string like "4h", not {_type_name(value)}')
-    return parse_duration(value)
-
-
-def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
-    def parse(value: object) -> str:
-        text = _string(value)
-        if text not in options:
-            raise ValueError(f"{text!r} is not a {what}: use one of {', '.join(options)}")
-        return text
-
-    return parse
-
-
-def _reference(known: Collection[str], what: str, *, wildcard: bool = False) -> Callable[[object], str]:
-    """A parser for the id of something defined elsewhere in the file."""
-
-    def parse(value: object) -> str:
-        text = _string(value)
-        if text == WILDCARD and wildcard:
-            return text
-        if text not in known:
-            close = difflib.get_close_matches(text, known, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
-            raise ValueError(f"unknown {what} {text!r} ({hint})")
-        return text
-
-    return parse
-
-
-def _department_pair(known: Collection[str]) -> Callable[[object], tuple[str, ...]]:
-    def parse(value: object) -> tuple[str, ...]:
-        departments = _list_of(_reference(known, "department"))(value)
-        if not 1 <= len(departments) <= 2:
-            raise ValueError(f"must name one or two departments, not {len(departments)}")
-        if len(departments) == 2 and departments[0] == departments[1]:
-            raise ValueError(f"a retro pair needs two different departments, not {departments[0]!r} twice")
-        return departments
-
-    return parse
-
-
-def _timezone(value: object) -> str:
-    text = _string(value)
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{text!r} is not a time zone (use an IANA name such as Europe/Berlin)") from None
-    return text
-
-
-def _holiday_country(value: object) -> str:
-    code = _string(value).upper()
-    country, _, subdivision = code.partition("-")
-    try:
-        holidays.country_holidays(country, subdiv=subdivision or None)
-    except NotImplementedError as error:
-        raise ValueError(f"{code!r} is not a holiday country (e.g. DE or DE-BY): {error}") from None
-    return code
-
-
-def _weekdays(value: object) -> frozenset[int]:
-    if isinstance(value, str):
-        return _day_range(value)
-    if not isinstance(value, list):
-        raise ValueError(f'must be a string like "mon-fri" or a list like ["mon", "thu"], not {_type_name(value)}')
-    ranges = _list_of(_day_range)(value)
-    if not ranges:
-        raise ValueError('needs at least one day, e.g. "mon-fri" or ["mon", "thu"]')
-    return frozenset().union(*ranges)
-
-
-def _day_range(value: object) -> frozenset[int]:
-    text = _string(value)
-    first, dash, last = text.partition("-")
-    start = _weekday(first)
-    end = _weekday(last) if dash else start
-    if end < start:
-        raise ValueError(f"{text!r} runs backwards: ranges go from mon to sun, list days across the weekend")
-    return frozenset(range(start, end + 1))
-
-
-def _weekday(name: str) -> int:
-    try:
-        return WEEKDAY_NAMES.index(name.strip().lower())
-    except ValueError:
-        raise ValueError(f"{name.strip()!r} is not a day: use {', '.join(WEEKDAY_NAMES)}") from None
-
-
-def _shifts(value: object) -> tuple[tuple[int, int], ...]:
-    if not isinstance(value, str | list):
-        raise ValueError(f'must be a string like "09:00-17:00" or a list of them, not {_type_name(value)}')
-    shifts = sorted((_shift(value),) if isinstance(value, str) else _list_of(_shift)(value))
-    if not shifts:
-        raise ValueError('needs at least one shift, e.g. "09:00-17:00"')
-    for (start, end), (next_start, next_end) in pairwise(shifts):
-        if next_start < end:
-            raise ValueError(f"shifts {_hhmm(start)}-{_hhmm(end)} and {_hhmm(next_start)}-{_hhmm(next_end)} overlap")
-    return tuple(shifts)
-
-
-def _shift(value: object) -> tuple[int, int]:
-    text = _string(value)
-    first, dash, last = text.partition("-")
-    if not dash:
-        raise ValueError(f"{text!r} is not a shift: write it like 09:00-17:00")
-    start, end = _minutes(first), _minutes(last)
-    if start == _MINUTES_PER_DAY:
-        raise ValueError(f"{text!r} starts at 24:00: 24:00 can only end a shift")
-    if end <= start:
-        raise ValueError(f"{text!r} does not end after it starts (a shift cannot cross midnight: end it at 24:00)")
-    return start, end
-
-
-def _minutes(clock: str) -> int:
-    match = _CLOCK.fullmatch(clock.strip())
-    if match is None:
-        raise ValueError(f"{clock.strip()!r} is not a time: write HH:MM")
-    hours, minutes = int(match.group(1)), int(match.group(2))
-    if minutes > 59 or hours * 60 + minutes > _MINUTES_PER_DAY:
-        raise ValueError(f"{clock.strip()!r} is not a time of day (00:00 to 24:00)")
-    return hours * 60 + minutes
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _closed_days(value: object) -> frozenset[date]:
-    return frozenset(_list_of(_closed_day)(value))
-
-
-def _closed_day(value: object) -> date:
-    if isinstance(value, datetime):
-        raise ValueError(f"{value} has a time of day: write just the date, e.g. 2026-12-24")
-    if isinstance(value, date):
-        return value
-    text = _string(value)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date: write YYYY-MM-DD") from None
-
-
-def _cron(value: object) -> str:
-    text = _string(value)
-    try:
-        # Only the expression is checked here; the time zone does not change whether it is valid.
-        CronTrigger.from_crontab(text, timezone="UTC")
-    except ValueError as error:
-        raise ValueError(f"{text!r} is not a crontab schedule (minute hour day month weekday): {error}") from None
-    if re.search(r"\d", re.sub(r"/\d+", "", text.split()[4])):
-        # APScheduler 3 counts weekdays from Monday = 0, crontab from Sunday = 0: names are unambiguous.
-        raise ValueError(f"{text!r}: write weekdays by name (mon-fri, not 1-5)")
-    return text
