@@ -7,7 +7,6 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.context import BoltContext
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 import handlers.actions
 import handlers.commands
@@ -18,25 +17,9 @@ import handlers.retros
 import handlers.submissions
 from bot.deps import Deps
 from bot.log_privacy import withhold_request_bodies
+from handlers.after_ack import apologize
 
 log = logging.getLogger(__name__)
-
-
-SORRY = (
-    "Sorry, Inhouse ran into a problem with that and could not finish it. Please try again in a moment; "
-    "if it keeps happening, tell your Inhouse admin."
-)
-
-
-def _apologize(body: dict[str, Any]) -> None:
-    """Tell the user privately, where Slack gave us a way to (commands and button clicks)."""
-    response_url = body.get("response_url")
-    if not response_url:
-        return
-    try:
-        WebhookClient(response_url).send(text=SORRY, response_type="ephemeral", replace_original=False)
-    except Exception:  # the error handler must not fail in turn
-        log.warning("Could not tell the user about the error", exc_info=True)
 
 
 # Bolt runs every listener on one thread pool, the part before ack() included. With Bolt's default of 5
@@ -67,7 +50,7 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
             log.error("Slack refused a call while handling %s: %s", kind, error.response.get("error"))
         else:
             log.exception("Unexpected error while handling %s", kind)
-        _apologize(body)
+        apologize(body.get("response_url"))
         return BoltResponse(status=500, body="")
 
     for module in (

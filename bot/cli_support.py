@@ -1,6 +1,7 @@
 """What the ``inhouse`` commands share: the database, the org file, Deps, and the operator's errors."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -14,6 +15,10 @@ from storage import migrate
 from storage.db import is_sqlite, make_engine, session_factory
 
 log = logging.getLogger("inhouse")
+
+
+# Few on purpose: work after an ack is not urgent, and fewer runnable threads leave the GIL to the acks.
+AFTER_ACK_THREADS = 2
 
 
 class CliError(Exception):
@@ -58,4 +63,5 @@ def build_deps(settings: Settings, engine: Engine) -> Deps:
         read_scope=session_factory(engine, read_only=True),
         clock=system_clock,
         slack=slack_client(settings),
+        after_ack=ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="after-ack"),
     )

@@ -1,5 +1,6 @@
 """Everything a handler or job needs, built once and passed down."""
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -18,6 +19,7 @@ class Deps:
     read_scope: SessionScope  # for reads that must not queue behind writers (see storage.db)
     clock: Clock
     slack: WebClient
+    after_ack: Executor  # a small pool for work done after Slack has its answer (see handlers.after_ack)
 
 
 def retry_handlers() -> list[RetryHandler]:

@@ -1,5 +1,6 @@
 """Buttons on the request card."""
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -12,6 +13,7 @@ from bot.deps import Deps
 from bot.domain.lifecycle import EventKind, TransitionError
 from bot.ids import Action
 from bot.services import requests
+from handlers.after_ack import after_ack
 from handlers.modals import open_modal
 from storage import directory
 
@@ -38,6 +40,11 @@ def handle_open_card(ack: Ack) -> None:
 
 def handle_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
+    work = partial(_apply_click, body, action, client, deps)
+    after_ack(deps, work, f"the {action['action_id']} click", response_url=body.get("response_url"))
+
+
+def _apply_click(body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
     actor, kind = body["user"]["id"], _CLICKS[Action(action["action_id"])]
     try:
         with deps.session_scope() as session:

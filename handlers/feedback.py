@@ -1,5 +1,6 @@
 """``/feedback``: the modal, its submission, and a manager's reply to the author."""
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,6 +14,7 @@ from bot.ids import Action, BlockId, Callback
 from bot.services import feedback
 from bot.services.requests import NotAllowed, NotFound
 from handlers import feedback_forms
+from handlers.after_ack import after_ack
 from handlers.forms import Errors
 from handlers.modals import open_modal
 
@@ -21,6 +23,11 @@ REFUSALS = (NotAllowed, NotFound)
 
 def handle_feedback_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
+    work = partial(_open_feedback_modal, command, client, respond, deps)
+    after_ack(deps, work, "opening the /feedback modal", response_url=command.get("response_url"))
+
+
+def _open_feedback_modal(command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     department, number = feedback_forms.split_prefill(command.get("text", ""))
     with deps.read_scope() as session:
         choices = feedback.choices(session, department, number)

@@ -1,5 +1,6 @@
 """Modal submissions: a new request, a resolution, a transfer."""
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -11,6 +12,7 @@ from bot.domain.lifecycle import EventKind, TransitionError
 from bot.ids import BlockId, Callback
 from bot.services import ratings, requests
 from handlers import forms
+from handlers.after_ack import after_ack
 
 REFUSALS = (requests.NotAllowed, requests.NotFound, TransitionError)
 
@@ -35,6 +37,10 @@ def handle_request_submitted(
         ack(response_action="errors", errors={BlockId.DEPARTMENT: str(missing)})
         return
     ack()
+    after_ack(deps, partial(_post_card, request, client, deps), f"posting the card of #{request.number}")
+
+
+def _post_card(request: requests.RequestSnapshot, client: WebClient, deps: Deps) -> None:
     ts = announce.post_card(client, request)
     if ts is not None:
         with deps.session_scope() as session:

@@ -29,8 +29,8 @@ BOT_TOKEN = "xoxb-test"
 class TrackingExecutor(ThreadPoolExecutor):
     """Runs Bolt's listeners and knows when none is running, so tests wait for work done after an ack."""
 
-    def __init__(self) -> None:
-        super().__init__(max_workers=8, thread_name_prefix="listener")
+    def __init__(self, threads: int = 8) -> None:
+        super().__init__(max_workers=threads, thread_name_prefix="listener")
         self._pending = 0
         self._idle = threading.Condition()
 
@@ -68,9 +68,11 @@ class RunningApp:
     deps: Deps
     session_scope: SessionScope
     listeners: TrackingExecutor
+    after_ack: TrackingExecutor
 
     def idle(self) -> None:
         self.listeners.wait_idle()
+        self.after_ack.wait_idle()
 
 
 @contextmanager
@@ -82,14 +84,15 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
         database_url=str(engine.url),
         _env_file=None,
     )
+    listeners, after_ack = TrackingExecutor(), TrackingExecutor(threads=2)
     deps = Deps(
         settings=settings,
         session_scope=session_factory(engine),
         read_scope=session_factory(engine, read_only=True),
         clock=clock,
         slack=slack_client(settings),
+        after_ack=after_ack,
     )
-    listeners = TrackingExecutor()
     app = create_app(deps, listener_executor=listeners)
     server = make_server(
         "127.0.0.1", 0, wsgi_app(app, engine), server_class=_ThreadingServer, handler_class=_QuietHandler
@@ -98,9 +101,10 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
     thread.start()
     try:
         yield RunningApp(
-            f"http://127.0.0.1:{server.server_port}/slack/events", app, deps, deps.session_scope, listeners
+            f"http://127.0.0.1:{server.server_port}/slack/events", app, deps, deps.session_scope, listeners, after_ack
         )
     finally:
         server.shutdown()
         server.server_close()
-        listeners.shutdown(wait=True)  # let work that started after an ack finish before the database is wiped
+        listeners.shutdown(wait=True)
+        after_ack.shutdown(wait=True)  # let work that started after an ack finish before the database is wiped
