@@ -7,7 +7,7 @@ resume starts a new due instant from there.
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.domain import alerts
 from bot.domain.alerts import Clocks, Level, Metric
@@ -17,6 +17,8 @@ from bot.services.promises import Promise
 from storage.models import Request, SlaAlert
 
 METRICS = (Metric.FIRST_RESPONSE, Metric.RESOLUTION)
+
+Raised = set[tuple[Metric, Level]]
 
 
 def promise_of(request: Request) -> Promise | None:
@@ -132,11 +134,22 @@ def clocks(request: Request) -> Clocks:
     )
 
 
-def raised(session: Session, request: Request) -> set[tuple[Metric, Level]]:
-    query = select(SlaAlert.metric, SlaAlert.level).where(
-        SlaAlert.request_id == request.id, SlaAlert.cycle == request.sla_cycle
+def raised(session: Session, request: Request) -> Raised:
+    """The milestones already raised in the request's current cycle."""
+    return raised_by_request(session, [request]).get((request.id, request.sla_cycle), set())
+
+
+def raised_by_request(
+    session: Session, batch: list[Request]
+) -> dict[tuple[int | None, int], set[tuple[Metric, Level]]]:
+    """The milestones already raised for the batch's requests, by (request, cycle), in one query."""
+    query = select(SlaAlert.request_id, SlaAlert.cycle, SlaAlert.metric, SlaAlert.level).where(
+        col(SlaAlert.request_id).in_([request.id for request in batch])
     )
-    return {(Metric(metric), Level(level)) for metric, level in session.exec(query)}
+    raised: dict[tuple[int | None, int], Raised] = {}
+    for request_id, cycle, metric, level in session.exec(query):
+        raised.setdefault((request_id, cycle), set()).add((Metric(metric), Level(level)))
+    return raised
 
 
 def schedule_next_check(session: Session, request: Request) -> None:

@@ -45,7 +45,7 @@ def sweep(session: Session, now: datetime) -> SweepResult:
             .with_for_update(skip_locked=True)
         )
         batch = list(session.exec(query))
-        raised = _raised(session, batch)
+        raised = sla_clocks.raised_by_request(session, batch)
         messages: list[dict[str, Any]] = []
         for request in batch:
             newly = _raise(session, request, raised.get((request.id, request.sla_cycle), set()), now)
@@ -75,17 +75,6 @@ class _People:
             department = self.session.get(Department, provider)
             self._escalation[provider] = list(department.escalate_to) if department is not None else []
         return self._escalation[provider]
-
-
-def _raised(session: Session, batch: list[Request]) -> dict[tuple[int | None, int], set[tuple[Metric, Level]]]:
-    """The milestones already raised for the batch's requests, by (request, cycle), in one query."""
-    query = select(SlaAlert.request_id, SlaAlert.cycle, SlaAlert.metric, SlaAlert.level).where(
-        col(SlaAlert.request_id).in_([request.id for request in batch])
-    )
-    raised: dict[tuple[int | None, int], set[tuple[Metric, Level]]] = {}
-    for request_id, cycle, metric, level in session.exec(query):
-        raised.setdefault((request_id, cycle), set()).add((Metric(metric), Level(level)))
-    return raised
 
 
 def _take_lock(session: Session) -> bool:
