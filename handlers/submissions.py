@@ -31,11 +31,13 @@ def handle_request_submitted(
         ack(response_action="errors", errors=draft.by_block)
         return
     try:
-        with deps.session_scope() as session:
-            request = requests.open_request(session, draft, body["user"]["id"], now)
+        with deps.read_scope() as session:  # the reads, outside the writer's turn
+            filing = requests.prepare_filing(session, draft, body["user"]["id"], now)
     except requests.NotFound as missing:
         ack(response_action="errors", errors={BlockId.DEPARTMENT: str(missing)})
         return
+    with deps.session_scope() as session:
+        request = requests.file_request(session, filing)
     ack()
     after_ack(deps, partial(_post_card, request, client, deps), f"posting the card of #{request.number}")
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.domain import lifecycle
@@ -62,12 +63,24 @@ class RequestSnapshot:
     ratings: tuple[RequestRating, ...] = ()  # shown on the card once given
 
 
-def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:
+@dataclass(frozen=True)
+class Filing:
+    """A request ready to be written: everything that needs only reads, done before the writer's turn.
+
+    On SQLite writers take turns, so ``prepare_filing`` (the org lookups, the agreement and the business-hours
+    clocks) runs in a read-only scope and ``file_request`` writes only the rows.
+    """
+
+    request: Request
+    provider: Department
+    customer_name: str | None
+    remember_home: str | None  # the department the requester told us is theirs, to remember
+
+
+def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: datetime) -> Filing:
     provider = _department(session, draft.provider_id)
-    if draft.requester_department_id is not None:
-        _department(session, draft.requester_department_id)
-        directory.remember_home(session, requester, draft.requester_department_id)
-    customer = directory.home_department(session, requester)
+    told = draft.requester_department_id
+    customer = _department(session, told).id if told is not None else directory.home_department(session, requester)
     request = Request(
         provider_id=provider.id,
         requester_id=requester,
@@ -80,11 +93,25 @@ def open_request(session: Session, draft: RequestDraft, requester: str, now: dat
         updated_at=now,
     )
     _apply_promise(session, request, provider, now)
+    request.next_check_at = sla_clocks.first_check(request)
+    customer_department = session.get(Department, customer) if customer is not None else None
+    return Filing(request, provider, customer_department.name if customer_department else None, told)
+
+
+def file_request(session: Session, filing: Filing) -> RequestSnapshot:
+    request = filing.request
+    if filing.remember_home is not None:
+        directory.remember_home(session, request.requester_id, filing.remember_home)
     session.add(request)
     session.flush()
-    _append(session, request, Event(EventKind.CREATED, requester, now, provider=provider.id))
-    sla_clocks.schedule_next_check(session, request)
-    return snapshot(session, request)
+    created = Event(EventKind.CREATED, request.requester_id, request.created_at, provider=request.provider_id)
+    _append(session, request, created)
+    return _snapshot(request, filing.provider, filing.customer_name)  # a new request: no alerts, no ratings
+
+
+def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:
+    """Prepare and file in one transaction."""
+    return file_request(session, prepare_filing(session, draft, requester, now))
 
 
 def act(session: Session, number: int, kind: EventKind, actor: str, now: datetime) -> RequestSnapshot:
@@ -160,10 +187,9 @@ def check_staff(session: Session, number: int, actor: str) -> RequestSnapshot:
 
 
 def attach_card(session: Session, number: int, channel: str, ts: str) -> None:
-    request = _request(session, number)
-    request.card_channel, request.card_ts = channel, ts
-    session.add(request)
-    session.flush()
+    """One UPDATE, without loading the row: it runs in a writer's turn right after every new request."""
+    statement = update(Request).where(col(Request.id) == number).values(card_channel=channel, card_ts=ts)
+    session.connection().execute(statement)
 
 
 def get(session: Session, number: int) -> RequestSnapshot:
@@ -193,13 +219,31 @@ def snapshot(session: Session, request: Request) -> RequestSnapshot:
     provider = session.get(Department, request.provider_id)
     assert provider is not None
     customer = session.get(Department, request.requester_department_id) if request.requester_department_id else None
+    return _snapshot(
+        request,
+        provider,
+        customer.name if customer is not None else None,
+        overdue=_overdue(session, request),
+        ratings=tuple(feedback_store.request_ratings(session, request.id)),
+    )
+
+
+def _snapshot(
+    request: Request,
+    provider: Department,
+    customer_name: str | None,
+    *,
+    overdue: tuple[Metric, ...] = (),
+    ratings: tuple[RequestRating, ...] = (),
+) -> RequestSnapshot:
+    assert request.id is not None
     return RequestSnapshot(
         number=request.id,
         provider_id=provider.id,
         provider_name=provider.name,
         provider_channel=provider.channel,
         requester_id=request.requester_id,
-        requester_department_name=customer.name if customer is not None else None,
+        requester_department_name=customer_name,
         priority=request.priority,
         description=request.description,
         needed_by=request.needed_by,
@@ -213,8 +257,8 @@ def snapshot(session: Session, request: Request) -> RequestSnapshot:
         resolution_note=request.resolution_note,
         card_channel=request.card_channel,
         card_ts=request.card_ts,
-        overdue=_overdue(session, request),
-        ratings=tuple(feedback_store.request_ratings(session, request.id)),
+        overdue=overdue,
+        ratings=ratings,
     )
 
 

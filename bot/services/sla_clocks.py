@@ -152,5 +152,10 @@ def raised_by_request(
     return raised
 
 
+def first_check(request: Request) -> datetime | None:
+    """When the sweep first looks at a new request, which has raised nothing yet."""
+    return alerts.next_check(clocks(request), set())
+
+
 def schedule_next_check(session: Session, request: Request) -> None:
     request.next_check_at = alerts.next_check(clocks(request), raised(session, request))

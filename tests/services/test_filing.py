@@ -1,0 +1,72 @@
+"""Filing a request: the reads happen before the writer's turn, which then writes only the request's rows."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, event
+
+from bot.orgfile import load_org_text
+from bot.services import requests
+from bot.services.org_sync import apply_org
+from bot.services.requests import RequestDraft
+from storage.db import session_factory
+from storage.models import Request, UserHome
+from tests.fakes.clock import FixedClock
+from tests.orgs import TEST_ORG
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement.split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _org(engine: Engine) -> None:
+    with session_factory(engine)() as session:
+        apply_org(session, load_org_text(TEST_ORG, "org.toml"))
+
+
+def test_the_writer_turn_of_a_filing_only_inserts(engine: Engine, clock: FixedClock) -> None:
+    _org(engine)
+    with session_factory(engine, read_only=True)() as session:
+        filing = requests.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
+    with statements(engine) as seen, session_factory(engine)() as session:
+        filed = requests.file_request(session, filing)
+    assert [kind for kind in seen if kind not in ("BEGIN", "COMMIT")] == ["INSERT", "INSERT"]
+    with session_factory(engine)() as session:
+        stored = session.get(Request, filed.number)
+        assert stored is not None
+        assert (stored.first_response_due, stored.resolution_due) == (filed.first_response_due, filed.resolution_due)
+        assert stored.next_check_at is not None
+        assert filed.first_response_due is not None
+        assert stored.next_check_at < filed.first_response_due  # its first check is the warning
+
+
+def test_a_filed_request_shows_what_a_fresh_lookup_shows(engine: Engine, clock: FixedClock) -> None:
+    _org(engine)
+    with session_factory(engine, read_only=True)() as session:
+        filing = requests.prepare_filing(session, RequestDraft("it", "urgent", "VPN down"), "U0SAM", clock())
+    with session_factory(engine)() as session:
+        filed = requests.file_request(session, filing)
+    with session_factory(engine)() as session:
+        assert requests.get(session, filed.number) == filed
+
+
+def test_filing_remembers_the_department_a_requester_named(engine: Engine, clock: FixedClock) -> None:
+    _org(engine)
+    draft = RequestDraft("it", "normal", "VPN down", requester_department_id="sales")
+    with session_factory(engine, read_only=True)() as session:
+        filing = requests.prepare_filing(session, draft, "U0NEW", clock())
+    with session_factory(engine)() as session:
+        filed = requests.file_request(session, filing)
+    with session_factory(engine)() as session:
+        home = session.get(UserHome, "U0NEW")
+    assert (home.department_id if home else None, filed.requester_department_name) == ("sales", "Sales")
