@@ -33,6 +33,7 @@ from sqlmodel import Session, select
 
 from benchmarks.load import Load, Outcome, Prepared
 from benchmarks.report import Figures, Kind, report
+from benchmarks.slack_process import SlackProcess
 from bot.ids import Action, BlockId, Callback
 from storage import migrate
 from storage.db import make_engine
@@ -40,7 +41,6 @@ from storage.models import Request
 from tests.fakes.app_server import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.postgres import PostgresCluster, free_port
 from tests.fakes.signing import USER_AGENT, SlackRequest, SlackSigner, plain_value, sign, static_select
-from tests.fakes.slack_api import FakeSlack
 from tests.orgs import TEST_ORG
 
 Json = dict[str, Any]
@@ -65,7 +65,7 @@ class Target:
 # --- the two servers -------------------------------------------------------------------------------------------
 
 
-def _start(name: str, command: list[str], env: dict[str, str], workdir: Path, port: int, fake: FakeSlack) -> Target:
+def _start(name: str, command: list[str], env: dict[str, str], workdir: Path, port: int, fake: Any) -> Target:
     log = workdir / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -96,14 +96,14 @@ def _stop(target: Target) -> int:
 
 
 @contextlib.contextmanager
-def servers(args: argparse.Namespace, fake: FakeSlack, workdir: Path, database_url: str) -> Iterator[list[Target]]:
+def servers(args: argparse.Namespace, fake: Any, workdir: Path, database_url: str) -> Iterator[list[Target]]:
     org = workdir / "org.toml"
     org.write_text(TEST_ORG)
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.base_url,
+        "SLACK_API_URL": fake.base_url(),
         "DATABASE_URL": database_url,
         "INHOUSE_ORG": str(org),
     }
@@ -140,8 +140,8 @@ def _card_number(card: Json) -> int | None:
 class Payloads:
     """Each kind's request for a target. Every Inhouse click goes to a fresh card, so each does the real work."""
 
-    def __init__(self, fake: FakeSlack) -> None:
-        self.fake = fake
+    def __init__(self, fake: Any) -> None:
+        self.fake = fake  # a benchmarks.slack_process.SlackService proxy
         self.view_id = ""  # the request modal Inhouse opened; every submission submits a copy of it
         self.card_template: Json | None = None  # what the bare app's clicks click
         self._fresh: list[Json] = []
@@ -196,7 +196,7 @@ def signed(request: SlackRequest) -> Prepared:
 
 
 class Bench:
-    def __init__(self, fake: FakeSlack, targets: list[Target], load: Load, args: argparse.Namespace) -> None:
+    def __init__(self, fake: Any, targets: list[Target], load: Load, args: argparse.Namespace) -> None:
         self.fake = fake
         self.targets = {target.name: target for target in targets}
         self.load = load
@@ -219,8 +219,7 @@ class Bench:
         """Open Inhouse's request modal once, and file a request so that a card exists."""
         inhouse = self.targets["inhouse"]
         assert inhouse.signer.command("/request", user_id=REQUESTER).send().status == 200
-        (opened,) = self.fake.wait_for("views.open", timeout=10)
-        self.payloads.view_id = opened.response["view"]["id"]
+        self.payloads.view_id = self.fake.opened_view_id(timeout=10)
         self.file_requests(1)
         if not self.payloads.fresh_cards():
             raise SystemExit("Inhouse posted no request card: see its log")
@@ -265,7 +264,7 @@ class Bench:
         """Wait until the apps stopped calling Slack, then forget the calls (messages and views stay)."""
         start, seen = time.monotonic(), -1
         while time.monotonic() - start < deadline:
-            calls = len(self.fake.calls)
+            calls = self.fake.call_count()
             if calls == seen:
                 break
             seen = calls
@@ -310,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             database_url = cluster.start()
             stack.callback(cluster.stop)
             migrate.upgrade(make_engine(database_url))
-        fake = stack.enter_context(FakeSlack(token=BOT_TOKEN))
+        fake = stack.enter_context(SlackProcess(BOT_TOKEN))
         load = Load(args.concurrency)
         stack.callback(load.close)
         with servers(args, fake, workdir, database_url) as targets:

@@ -88,7 +88,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     # One scheduler beside the web workers, in a process of its own: never one per worker.
     scheduler_process = None if args.no_scheduler else subprocess.Popen([sys.executable, "-m", "bot", "scheduler"])
     try:
-        serve(wsgi_app(app, engine), engine, port=args.port, workers=args.workers, threads=args.threads)
+        serve(wsgi_app(app, engine, deps.after_ack), engine, port=args.port, workers=args.workers, threads=args.threads)
     finally:
         if scheduler_process is not None:
             scheduler_process.terminate()

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.deps import Deps, slack_client
+from bot.follow_ups import FollowUps
 from bot.orgfile import OrgConfig, OrgFileError, load_org
 from bot.services.org_sync import apply_org
 from storage import migrate
@@ -63,5 +64,5 @@ def build_deps(settings: Settings, engine: Engine) -> Deps:
         read_scope=session_factory(engine, read_only=True),
         clock=system_clock,
         slack=slack_client(settings),
-        after_ack=ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="after-ack"),
+        after_ack=FollowUps(ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="after-ack")),
     )

@@ -1,6 +1,5 @@
 """Everything a handler or job needs, built once and passed down."""
 
-from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -9,6 +8,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.follow_ups import FollowUps
 from storage.db import SessionScope
 
 
@@ -19,7 +19,7 @@ class Deps:
     read_scope: SessionScope  # for reads that must not queue behind writers (see storage.db)
     clock: Clock
     slack: WebClient
-    after_ack: Executor  # a small pool for work done after Slack has its answer (see handlers.after_ack)
+    after_ack: FollowUps  # work done after Slack has its answer, behind the acks still to give
 
 
 def retry_handlers() -> list[RetryHandler]:

@@ -7,6 +7,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
+from bot.follow_ups import FollowUps
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
@@ -24,7 +26,8 @@ def database_reachable(engine: Engine) -> bool:
     return True
 
 
-def wsgi_app(app: App, engine: Engine) -> WsgiApp:
+def wsgi_app(app: App, engine: Engine, follow_ups: FollowUps | None = None) -> WsgiApp:
+    """``follow_ups`` learns which requests are being answered, so that its work waits for their acks."""
     slack = SlackRequestHandler(app, path=SLACK_PATH)
 
     def application(environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
@@ -33,6 +36,9 @@ def wsgi_app(app: App, engine: Engine) -> WsgiApp:
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
             return [b"ok\n" if healthy else b"database unreachable\n"]
-        return slack(environ, start_response)
+        if follow_ups is None:
+            return slack(environ, start_response)
+        with follow_ups.answering():
+            return slack(environ, start_response)
 
     return application

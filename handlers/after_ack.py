@@ -30,7 +30,11 @@ def apologize(response_url: str | None) -> None:
         log.warning("Could not tell the user about the error", exc_info=True)
 
 
-def after_ack(deps: Deps, work: Callable[[], None], what: str, *, response_url: str | None = None) -> None:
+def after_ack(
+    deps: Deps, work: Callable[[], None], what: str, *, response_url: str | None = None, urgent: bool = False
+) -> None:
+    """Run ``work`` behind the worker's acks; ``urgent`` for a modal, whose trigger expires (see bot.follow_ups)."""
+
     def run() -> None:
         try:
             work()
@@ -38,4 +42,4 @@ def after_ack(deps: Deps, work: Callable[[], None], what: str, *, response_url: 
             log.exception("%s failed after the ack", what)
             apologize(response_url)
 
-    deps.after_ack.submit(run)
+    deps.after_ack.submit(run, urgent=urgent)

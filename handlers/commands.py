@@ -17,7 +17,7 @@ from storage import directory
 def handle_request_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
     work = partial(_open_request_modal, command, client, respond, deps)
-    after_ack(deps, work, "opening the /request modal", response_url=command.get("response_url"))
+    after_ack(deps, work, "opening the /request modal", response_url=command.get("response_url"), urgent=True)
 
 
 def _open_request_modal(command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:

@@ -24,7 +24,7 @@ REFUSALS = (NotAllowed, NotFound)
 def handle_feedback_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
     work = partial(_open_feedback_modal, command, client, respond, deps)
-    after_ack(deps, work, "opening the /feedback modal", response_url=command.get("response_url"))
+    after_ack(deps, work, "opening the /feedback modal", response_url=command.get("response_url"), urgent=True)
 
 
 def _open_feedback_modal(command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:

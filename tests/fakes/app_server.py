@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from bot.app import create_app
 from bot.config import Settings
 from bot.deps import Deps, slack_client
+from bot.follow_ups import FollowUps
 from bot.web import wsgi_app
 from storage.db import SessionScope, session_factory
 from tests.fakes.clock import FixedClock
@@ -91,11 +92,15 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
         read_scope=session_factory(engine, read_only=True),
         clock=clock,
         slack=slack_client(settings),
-        after_ack=after_ack,
+        after_ack=FollowUps(after_ack),
     )
     app = create_app(deps, listener_executor=listeners)
     server = make_server(
-        "127.0.0.1", 0, wsgi_app(app, engine), server_class=_ThreadingServer, handler_class=_QuietHandler
+        "127.0.0.1",
+        0,
+        wsgi_app(app, engine, deps.after_ack),
+        server_class=_ThreadingServer,
+        handler_class=_QuietHandler,
     )
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()

@@ -1,0 +1,54 @@
+"""Follow-up work waits for the acks a worker is giving, but never longer than its patience."""
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.follow_ups import FollowUps
+
+A_MOMENT = 0.05  # long enough for a free pool thread to start the work, had it been allowed to
+
+
+@pytest.fixture
+def pool() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(2) as executor:
+        yield executor
+
+
+def test_a_follow_up_waits_until_the_request_being_answered_is_answered(pool: ThreadPoolExecutor) -> None:
+    follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
+    with follow_ups.answering():
+        done = follow_ups.submit(ran.set)
+        assert not ran.wait(A_MOMENT)
+    done.result(timeout=5)
+    assert ran.is_set()
+
+
+def test_a_follow_up_waits_for_every_open_request(pool: ThreadPoolExecutor) -> None:
+    follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
+    with follow_ups.answering():
+        with follow_ups.answering():
+            follow_ups.submit(ran.set)
+        assert not ran.wait(A_MOMENT)
+    assert ran.wait(5)
+
+
+def test_urgent_work_runs_while_requests_are_being_answered(pool: ThreadPoolExecutor) -> None:
+    follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
+    with follow_ups.answering():
+        follow_ups.submit(ran.set, urgent=True)
+        assert ran.wait(5)
+
+
+def test_under_a_steady_load_a_follow_up_runs_after_its_patience(pool: ThreadPoolExecutor) -> None:
+    follow_ups, ran = FollowUps(pool, patience=A_MOMENT), threading.Event()
+    with follow_ups.answering():
+        follow_ups.submit(ran.set)
+        assert ran.wait(5)
+
+
+def test_with_nothing_being_answered_a_follow_up_runs_at_once(pool: ThreadPoolExecutor) -> None:
+    follow_ups = FollowUps(pool, patience=30.0)
+    follow_ups.submit(lambda: None).result(timeout=5)
