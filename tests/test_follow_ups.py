@@ -35,8 +35,8 @@ def test_a_follow_up_waits_for_every_open_request(pool: ThreadPoolExecutor) -> N
     assert ran.wait(5)
 
 
-def test_urgent_work_runs_while_requests_are_being_answered(pool: ThreadPoolExecutor) -> None:
-    follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
+def test_urgent_work_waits_only_its_own_patience(pool: ThreadPoolExecutor) -> None:
+    follow_ups, ran = FollowUps(pool, patience=30.0, urgent_patience=A_MOMENT), threading.Event()
     with follow_ups.answering():
         follow_ups.submit(ran.set, urgent=True)
         assert ran.wait(5)

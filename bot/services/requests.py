@@ -12,7 +12,7 @@ from bot.domain.feedback import RequestRating
 from bot.domain.lifecycle import Event, EventKind, Priority, State, Status
 from bot.services import sla_clocks
 from bot.services.promises import promise_for
-from storage import directory
+from storage import directory, rows
 from storage import feedback as feedback_store
 from storage.models import Department, Request, RequestEvent
 
@@ -102,10 +102,15 @@ def file_request(session: Session, filing: Filing) -> RequestSnapshot:
     request = filing.request
     if filing.remember_home is not None:
         directory.remember_home(session, request.requester_id, filing.remember_home)
-    session.add(request)
-    session.flush()
-    created = Event(EventKind.CREATED, request.requester_id, request.created_at, provider=request.provider_id)
-    _append(session, request, created)
+    request.id = rows.insert_returning_id(session, request)
+    created = RequestEvent(
+        request_id=request.id,
+        kind=EventKind.CREATED,
+        actor_id=request.requester_id,
+        at=request.created_at,
+        provider_id=request.provider_id,
+    )
+    rows.insert_returning_id(session, created)
     return _snapshot(request, filing.provider, filing.customer_name)  # a new request: no alerts, no ratings
 
 
