@@ -203,6 +203,7 @@ class Bench:
         self.args = args
         self.payloads = Payloads(fake)
         self.filed = 0  # submissions Inhouse answered 200: each must be a request in the database
+        self.modal_waits: dict[tuple[str, str], Figures] = {}  # per kind and server: command to views.open
 
     def kinds(self) -> tuple[list[Kind], list[str]]:
         """The kinds to measure (submissions before clicks: they file the cards), and those Inhouse lacks."""
@@ -229,6 +230,7 @@ class Bench:
         for kind in kinds:  # warm-up: not counted
             for target in self.targets.values():
                 self.batch(kind, target, self.args.concurrency * 2)
+        self.modal_waits.clear()
         for round_number in range(self.args.rounds):
             order = list(self.targets.values())
             if round_number % 2:
@@ -245,7 +247,10 @@ class Bench:
         outcomes = self.load.run(target.port, SLACK_PATH, count, lambda: signed(kind.build(target)))
         if kind.name == SUBMISSION and target.name == "inhouse":
             self.filed += sum(outcome.status == 200 for outcome in outcomes)
-        self.quiesce()  # the work done after the acks must not weigh on the other server's batch
+        waits = self.quiesce()  # the work done after the acks must not weigh on the other server's batch
+        if waits:
+            figures = self.modal_waits.setdefault((kind.name, target.name), Figures())
+            figures.add([Outcome(200, seconds) for seconds in waits])
         return outcomes
 
     def ensure_cards(self, count: int) -> None:
@@ -260,8 +265,11 @@ class Bench:
         self.filed += sum(outcome.status == 200 for outcome in outcomes)
         self.quiesce()
 
-    def quiesce(self, settle: float = 0.3, deadline: float = 60.0) -> None:
-        """Wait until the apps stopped calling Slack, then forget the calls (messages and views stay)."""
+    def quiesce(self, settle: float = 0.3, deadline: float = 60.0) -> list[float]:
+        """Wait until the apps stopped calling Slack, then forget the calls (messages and views stay).
+
+        Returns, in seconds, how long after its command each modal opened since the last quiesce.
+        """
         start, seen = time.monotonic(), -1
         while time.monotonic() - start < deadline:
             calls = self.fake.call_count()
@@ -269,7 +277,9 @@ class Bench:
                 break
             seen = calls
             time.sleep(settle)
+        waits: list[float] = self.fake.modal_waits()
         self.fake.reset()
+        return waits
 
     def _available(self, kind: Kind) -> bool:
         if kind.name.startswith("/"):
@@ -319,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
             figures = bench.run(kinds)
         rows = count_requests(database_url)
         database = "PostgreSQL" if args.postgres else "SQLite"
-        met = report(args, database, kinds, missing, figures, filed=bench.filed, rows=rows)
+        met = report(
+            args, database, kinds, missing, figures, filed=bench.filed, rows=rows, modal_waits=bench.modal_waits
+        )
     shutil.rmtree(workdir, ignore_errors=True)
     return 0 if met else 1
 

@@ -56,6 +56,25 @@ def _verdict(kind: Kind, bare: Figures, inhouse: Figures) -> tuple[str, bool]:
     return "", True
 
 
+def _modal_table(kinds: list[Kind], modal_waits: dict[tuple[str, str], Figures]) -> None:
+    """How long people looked at the screen before the modal opened: from the command to Slack's views.open."""
+    rows = [
+        (kind.name, modal_waits[kind.name, "bare"], modal_waits[kind.name, "inhouse"])
+        for kind in kinds
+        if (kind.name, "bare") in modal_waits and (kind.name, "inhouse") in modal_waits
+    ]
+    if not rows:
+        return
+    print(
+        f"\n{'modal opened after':<20} {'n':>5} {'bare p50':>9} {'bare p99':>9} {'inhouse p50':>12} {'inhouse p99':>12}"
+    )
+    for name, bare, inhouse in rows:
+        print(
+            f"{name:<20} {len(inhouse.latencies_ms):>5} {bare.percentile(50):>9.1f} {bare.percentile(99):>9.1f} "
+            f"{inhouse.percentile(50):>12.1f} {inhouse.percentile(99):>12.1f}"
+        )
+
+
 def report(
     args: argparse.Namespace,
     database: str,
@@ -65,6 +84,7 @@ def report(
     *,
     filed: int,
     rows: int,
+    modal_waits: dict[tuple[str, str], Figures],
 ) -> bool:
     """Print the table; whether every target was met."""
     print(
@@ -87,6 +107,7 @@ def report(
         )
     for name in missing:
         print(f"{name:<20} not available in Inhouse (it answers 404): skipped")
+    _modal_table(kinds, modal_waits)
     print(f"\nnon-200 answers (bare/inhouse above): {not_ok}: {'met' if not_ok == 0 else 'MISSED'}")
     statuses = Counter[int]()
     for figure in figures.values():

@@ -34,6 +34,15 @@ class SlackService:
         view_id: str = opened.response["view"]["id"]
         return view_id
 
+    def modal_waits(self) -> list[float]:
+        """Seconds from each trigger's command to the views.open that used it, over the calls since the reset."""
+        waits = []
+        for call in self._fake.calls_to("views.open"):
+            issued = self._fake.trigger_issued_at(call.args.get("trigger_id", ""))
+            if issued is not None:
+                waits.append(call.at - issued)
+        return waits
+
     def reset(self) -> None:
         self._fake.reset()
 

@@ -192,6 +192,18 @@ def test_a_trigger_id_expires_after_three_seconds(fake: FakeSlack, client: WebCl
     assert raised.value.response["error"] == "expired_trigger_id"
 
 
+def test_the_fake_tells_how_long_after_its_trigger_a_modal_was_opened(
+    fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    trigger_id = fake.new_trigger_id()
+    clock.now += 0.25
+    client.views_open(trigger_id=trigger_id, view=modal())
+    (opened,) = fake.calls_to("views.open")
+    issued = fake.trigger_issued_at(trigger_id)
+    assert issued is not None
+    assert opened.at - issued == pytest.approx(0.25)
+
+
 def test_a_modal_title_over_24_characters_is_invalid_arguments(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as raised:
         client.views_open(trigger_id=fake.new_trigger_id(), view=modal(title="x" * 25))

@@ -59,6 +59,7 @@ class Call:
     response: Any = None
     failed: bool = False  # the answer was not ``ok``, injected or not
     path: str = ""
+    at: float = 0.0  # when it arrived, on the fake's clock
 
     @property
     def error(self) -> str | None:
@@ -114,6 +115,7 @@ class FakeSlack:
         self._published: dict[str, Json] = {}
         self._view_owners: dict[str, str | None] = {}
         self._triggers: dict[str, _Trigger] = {}
+        self._issued: dict[str, float] = {}
         self._users: dict[str, Json] = {}
         self._group_dms: dict[tuple[str, ...], str] = {}
         self._ts_micros = FIRST_TS_MICROS - 100  # the first message gets FIRST_TS_MICROS
@@ -280,7 +282,13 @@ class FakeSlack:
             self._counter += 1
             trigger_id = f"{self._counter}.{FIRST_TS_MICROS // 10**6}.{secrets.token_hex(16)}"
             self._triggers[trigger_id] = _Trigger(issued_at=self._now(), user_id=user_id)
+            self._issued[trigger_id] = self._triggers[trigger_id].issued_at  # kept after the trigger is spent
             return trigger_id
+
+    def trigger_issued_at(self, trigger_id: str) -> float | None:
+        """When the fake handed out ``trigger_id`` (the click or command it belongs to), on its clock."""
+        with self._lock:
+            return self._issued.get(trigger_id)
 
     def expire_trigger(self, trigger_id: str) -> None:
         with self._lock:
@@ -338,7 +346,7 @@ class FakeSlack:
         with self._lock:
             args, reply, response = self._dispatch(method, url.query, headers, raw)
             failed = reply.status != 200 or not response.get("ok")
-            self._calls.append(Call(method, args, headers, reply.status, response, failed, url.path))
+            self._calls.append(Call(method, args, headers, reply.status, response, failed, url.path, self._now()))
             self._changed.notify_all()
         return reply
 
@@ -814,6 +822,9 @@ def _tz_offset_and_label(tz: str) -> tuple[int, str]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connections in a burst of calls (each slack_sdk call opens one),
+    # and their senders retry a second later; Slack's front end takes them all.
+    request_queue_size = 128
     fake: FakeSlack
 
 
