@@ -2,6 +2,7 @@
 
 from sqlmodel import Session, col, select
 
+from storage import org_snapshot
 from storage.models import Calendar, Department, Membership, UserHome
 
 MANAGER = "manager"
@@ -42,7 +43,7 @@ def managers_of(session: Session, department_id: str) -> list[str]:
 
 def home_department(session: Session, user_id: str) -> str | None:
     """The org file's department for this user, else the one they told us, else None."""
-    staff = staff_departments(session, user_id)
+    staff = org_snapshot.current(session).staff_departments.get(user_id)
     if staff:
         return staff[0]
     home = session.get(UserHome, user_id)

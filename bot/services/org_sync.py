@@ -7,6 +7,7 @@ from sqlmodel import Session, col, delete, select
 from bot.domain.sla import BusinessCalendar
 from bot.orgfile import CalendarSpec, OrgConfig
 from bot.services.retro_sync import apply_retros
+from storage import org_snapshot
 from storage.directory import MANAGER, MEMBER
 from storage.models import Agreement, Calendar, Department, Membership, Setting
 
@@ -73,6 +74,7 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
         "warn_at": org.warn_at,
     }.items():
         session.merge(Setting(key=key, value=value))
+    org_snapshot.new_version(session)
     session.flush()
     return Applied(len(org.departments), deactivated, len(org.agreements), len(org.calendars))
 

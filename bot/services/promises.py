@@ -3,14 +3,14 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.domain.agreements import best_match
 from bot.domain.alerts import Metric
 from bot.domain.durations import Duration, parse_duration
 from bot.domain.sla import BusinessCalendar
-from storage import directory
-from storage.models import Agreement, Department, Setting
+from storage import org_snapshot
+from storage.models import Department
 
 DEFAULT_WARN_AT = 0.75
 
@@ -41,16 +41,18 @@ class Promise:
 
 
 def promise_for(session: Session, provider: Department, customer: str | None, priority: str) -> Promise | None:
-    candidates = session.exec(select(Agreement).where(Agreement.provider_id == provider.id))
-    agreement = best_match(candidates, customer, priority)
+    org = org_snapshot.current(session)
+    agreement = best_match(org.agreements.get(provider.id, ()), customer, priority)
     if agreement is None or agreement.id is None:
         return None
-    warn_at = session.get(Setting, "warn_at")
+    calendar = org.calendars.get(provider.calendar_id)
+    if calendar is None:
+        raise LookupError(f"calendar {provider.calendar_id!r} is not in the database; apply the org file")
     return Promise(
         agreement_id=agreement.id,
         first_response=agreement.first_response,
         resolution=agreement.resolution,
         calendar_id=provider.calendar_id,
-        calendar=directory.calendar_spec(session, provider.calendar_id),
-        warn_at=float(warn_at.value) if warn_at is not None else DEFAULT_WARN_AT,
+        calendar=dict(calendar),
+        warn_at=float(org.settings.get("warn_at", DEFAULT_WARN_AT)),
     )

@@ -12,7 +12,7 @@ from bot.domain.feedback import RequestRating
 from bot.domain.lifecycle import Event, EventKind, Priority, State, Status
 from bot.services import sla_clocks
 from bot.services.promises import promise_for
-from storage import directory, rows
+from storage import directory, org_snapshot, rows
 from storage import feedback as feedback_store
 from storage.models import Department, Request, RequestEvent
 
@@ -78,9 +78,10 @@ class Filing:
 
 
 def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: datetime) -> Filing:
-    provider = _department(session, draft.provider_id)
+    org = org_snapshot.current(session)
+    provider = _active(org, draft.provider_id)
     told = draft.requester_department_id
-    customer = _department(session, told).id if told is not None else directory.home_department(session, requester)
+    customer = _active(org, told).id if told is not None else directory.home_department(session, requester)
     request = Request(
         provider_id=provider.id,
         requester_id=requester,
@@ -94,7 +95,7 @@ def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: d
     )
     _apply_promise(session, request, provider, now)
     request.next_check_at = sla_clocks.first_check(request)
-    customer_department = session.get(Department, customer) if customer is not None else None
+    customer_department = org.departments.get(customer) if customer is not None else None
     return Filing(request, provider, customer_department.name if customer_department else None, told)
 
 
@@ -285,6 +286,13 @@ def _request(session: Session, number: int, *, lock: bool = True) -> Request:
 
 def _department(session: Session, department_id: str) -> Department:
     department = directory.get_department(session, department_id)
+    if department is None:
+        raise NotFound(f"There is no department {department_id!r}.")
+    return department
+
+
+def _active(org: org_snapshot.OrgSnapshot, department_id: str) -> Department:
+    department = org.active_department(department_id)
     if department is None:
         raise NotFound(f"There is no department {department_id!r}.")
     return department
