@@ -1,7 +1,7 @@
 """Follow-up work waits for the acks a worker is giving, but never longer than its patience."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -20,10 +20,9 @@ def pool() -> Iterator[ThreadPoolExecutor]:
 def test_a_follow_up_waits_until_the_request_being_answered_is_answered(pool: ThreadPoolExecutor) -> None:
     follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
     with follow_ups.answering():
-        done = follow_ups.submit(ran.set)
+        follow_ups.submit(ran.set)
         assert not ran.wait(A_MOMENT)
-    done.result(timeout=5)
-    assert ran.is_set()
+    assert ran.wait(5)
 
 
 def test_a_follow_up_waits_for_every_open_request(pool: ThreadPoolExecutor) -> None:
@@ -50,5 +49,28 @@ def test_under_a_steady_load_a_follow_up_runs_after_its_patience(pool: ThreadPoo
 
 
 def test_with_nothing_being_answered_a_follow_up_runs_at_once(pool: ThreadPoolExecutor) -> None:
-    follow_ups = FollowUps(pool, patience=30.0)
-    follow_ups.submit(lambda: None).result(timeout=5)
+    follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
+    follow_ups.submit(ran.set)
+    assert ran.wait(5)
+
+
+def test_a_modal_does_not_queue_behind_follow_ups_handed_over_before_it() -> None:
+    order: list[str] = []
+    modal_opened = threading.Event()
+
+    def record(name: str) -> Callable[[], None]:
+        return lambda: order.append(name)
+
+    def open_modal() -> None:
+        order.append("modal")
+        modal_opened.set()
+
+    with ThreadPoolExecutor(1) as one_thread:
+        follow_ups = FollowUps(one_thread, patience=30.0, urgent_patience=A_MOMENT)
+        with follow_ups.answering():
+            follow_ups.submit(record("card 1"))
+            follow_ups.submit(record("card 2"))
+            follow_ups.submit(open_modal, urgent=True)
+            assert modal_opened.wait(5)
+            assert order == ["modal"]
+    assert order == ["modal", "card 1", "card 2"]
