@@ -10,7 +10,7 @@ from bot import announce, rating_prompts
 from bot.deps import Deps
 from bot.domain.lifecycle import EventKind, TransitionError
 from bot.ids import BlockId, Callback
-from bot.services import ratings, requests
+from bot.services import filing, ratings, requests
 from handlers import forms
 from handlers.after_ack import after_ack
 
@@ -32,12 +32,12 @@ def handle_request_submitted(
         return
     try:
         with deps.read_scope() as session:  # the reads, outside the writer's turn
-            filing = requests.prepare_filing(session, draft, body["user"]["id"], now)
+            prepared = filing.prepare_filing(session, draft, body["user"]["id"], now)
+        with deps.session_scope() as session:
+            request = filing.file_request(session, prepared)
     except requests.NotFound as missing:
         ack(response_action="errors", errors={BlockId.DEPARTMENT: str(missing)})
         return
-    with deps.session_scope() as session:
-        request = requests.file_request(session, filing)
     ack()
     after_ack(deps, partial(_post_card, request, client, deps), f"posting the card of #{request.number}")
 

@@ -7,10 +7,12 @@ checks that one row in its own transaction and reuses the snapshot while it is t
 an org that the database no longer holds. Without a version (no org file applied) nothing is kept.
 """
 
+import copy
 import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -18,23 +20,48 @@ from sqlmodel import Session, col, select
 from storage.models import Agreement, Calendar, Department, Membership, Setting
 
 VERSION_KEY = "org_version"
-SESSION_KEY = "inhouse_org_snapshot"  # in Session.info: a transaction checks the version once
+SESSION_KEY = "inhouse_org_snapshot"  # in Session.info: a session (one transaction, see storage.db) checks once
+LOAD_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class OrgDepartment:
+    id: str
+    name: str
+    channel: str
+    calendar_id: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class OrgAgreement:
+    id: int
+    provider_id: str
+    customer: str
+    priority: str
+    first_response: str
+    resolution: str
 
 
 @dataclass(frozen=True)
 class OrgSnapshot:
-    """Read-only: the Department and Agreement objects are detached copies, never to be added to a session."""
+    """Shared by every thread of the process, so nothing in it can be changed."""
 
     version: str | None
-    departments: Mapping[str, Department]  # active or not: old requests keep theirs
+    departments: Mapping[str, OrgDepartment]  # active or not: old requests keep theirs
     staff_departments: Mapping[str, tuple[str, ...]]  # user id -> departments they work in, sorted
-    agreements: Mapping[str, tuple[Agreement, ...]]  # provider id -> its agreements
-    calendars: Mapping[str, dict[str, Any]]
+    agreements: Mapping[str, tuple[OrgAgreement, ...]]  # provider id -> its agreements
+    calendars: Mapping[str, Mapping[str, Any]]  # calendar id -> its spec; read it through calendar_spec
     settings: Mapping[str, Any]
 
-    def active_department(self, department_id: str) -> Department | None:
+    def active_department(self, department_id: str) -> OrgDepartment | None:
         department = self.departments.get(department_id)
         return department if department is not None and department.active else None
+
+    def calendar_spec(self, calendar_id: str) -> dict[str, Any] | None:
+        """A copy of the calendar's spec, the caller's to keep (a request's promise does)."""
+        spec = self.calendars.get(calendar_id)
+        return copy.deepcopy(dict(spec)) if spec is not None else None
 
 
 def new_version(session: Session) -> None:
@@ -43,7 +70,9 @@ def new_version(session: Session) -> None:
     session.info.pop(SESSION_KEY, None)
 
 
-_kept: dict[tuple[str, str], OrgSnapshot] = {}  # (database, version) -> snapshot; a version never changes
+_kept: dict[
+    tuple[str, str], OrgSnapshot
+] = {}  # (database, version) -> its snapshot, like a memo: versions never change
 _keeping = threading.Lock()
 
 
@@ -57,33 +86,43 @@ def current(session: Session) -> OrgSnapshot:
 def _current(session: Session) -> OrgSnapshot:
     session.flush()  # an org applied earlier in this transaction counts
     connection = session.connection()
-    version = connection.execute(select(Setting.value).where(Setting.key == VERSION_KEY)).scalar()
-    if version is None:
-        return _load(session, None)
-    key = (str(connection.engine.url), str(version))
-    snapshot = _kept.get(key)
-    if snapshot is None:
+    for _attempt in range(LOAD_ATTEMPTS):
+        version = connection.execute(select(Setting.value).where(Setting.key == VERSION_KEY)).scalar()
+        if version is None:
+            return _load(session, None)
+        key = (str(connection.engine.url), str(version))
+        kept = _kept.get(key)
+        if kept is not None:
+            return kept
         snapshot = _load(session, str(version))
-        with _keeping:
-            for stale in [kept for kept in _kept if kept[0] == key[0]]:
-                del _kept[stale]
-            _kept[key] = snapshot
-    return snapshot
+        # On PostgreSQL (read committed) each SELECT sees the latest commit: an org applied while this one
+        # loaded would mix two orgs. Its settings, read last, then name another version: load again.
+        if snapshot.settings.get(VERSION_KEY) == version:
+            with _keeping:
+                for stale in [other for other in _kept if other[0] == key[0]]:
+                    del _kept[stale]
+                _kept[key] = snapshot
+            return snapshot
+    return _load(session, None)  # orgs applied back to back: use this one read, keep nothing
 
 
 def _load(session: Session, version: str | None) -> OrgSnapshot:
-    departments = {d.id: Department(**d.model_dump()) for d in session.exec(select(Department))}
+    departments = {
+        d.id: OrgDepartment(d.id, d.name, d.channel, d.calendar_id, d.active) for d in session.exec(select(Department))
+    }
     staff: dict[str, set[str]] = {}
     for user_id, department_id in session.exec(select(Membership.user_id, Membership.department_id)):
         staff.setdefault(user_id, set()).add(department_id)
-    agreements: dict[str, list[Agreement]] = {}
-    for agreement in session.exec(select(Agreement).order_by(col(Agreement.id))):
-        agreements.setdefault(agreement.provider_id, []).append(Agreement(**agreement.model_dump()))
+    agreements: dict[str, list[OrgAgreement]] = {}
+    for a in session.exec(select(Agreement).order_by(col(Agreement.id))):
+        assert a.id is not None
+        terms = OrgAgreement(a.id, a.provider_id, a.customer, a.priority, a.first_response, a.resolution)
+        agreements.setdefault(a.provider_id, []).append(terms)
     return OrgSnapshot(
         version=version,
-        departments=departments,
-        staff_departments={user: tuple(sorted(ids)) for user, ids in staff.items()},
-        agreements={provider: tuple(terms) for provider, terms in agreements.items()},
-        calendars={calendar.id: dict(calendar.spec) for calendar in session.exec(select(Calendar))},
-        settings={setting.key: setting.value for setting in session.exec(select(Setting))},
+        departments=MappingProxyType(departments),
+        staff_departments=MappingProxyType({user: tuple(sorted(ids)) for user, ids in staff.items()}),
+        agreements=MappingProxyType({provider: tuple(terms) for provider, terms in agreements.items()}),
+        calendars=MappingProxyType({c.id: c.spec for c in session.exec(select(Calendar))}),
+        settings=MappingProxyType({setting.key: setting.value for setting in session.exec(select(Setting))}),
     )

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, inspect
 from sqlmodel import Session, SQLModel
 
 
@@ -13,6 +13,13 @@ def insert_returning_id(session: Session, row: SQLModel) -> int:
     writer waits while it runs.
     """
     table: Table = type(row).__table__  # type: ignore[attr-defined]  # set by SQLModel for table models
-    values: dict[str, Any] = {column.name: getattr(row, column.name) for column in table.columns if column.name != "id"}
-    new_id: int = session.connection().execute(insert(table).returning(table.c.id), values).scalar_one()
-    return new_id
+    mapper = inspect(type(row))
+    values: dict[str, Any] = {
+        column.name: getattr(row, attribute.key)
+        for attribute in mapper.column_attrs
+        for column in attribute.columns
+        if column.name != "id"
+    }
+    key = session.connection().execute(insert(table), values).inserted_primary_key
+    assert key is not None  # an INSERT of one row always has one
+    return int(key[0])

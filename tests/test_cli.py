@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import requests
+from bot.services import filing
 from bot.services.requests import RequestDraft
 from storage.db import make_engine, session_factory
 from tests.orgs import TEST_ORG
@@ -130,7 +130,7 @@ def test_sla_check_dry_run_lists_what_would_be_sent_and_sends_nothing(tmp_path: 
     assert inhouse("org", "apply", str(org), cwd=tmp_path, DATABASE_URL=database).returncode == 0
     engine = make_engine(database)
     with session_factory(engine)() as session:
-        requests.open_request(
+        filing.open_request(
             session, RequestDraft("it", "normal", "VPN"), "U0SAM", datetime(2026, 11, 23, 9, tzinfo=UTC)
         )
     engine.dispose()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.orgfile import load_org_text
-from bot.services import requests
+from bot.services import filing
 from bot.services.org_sync import apply_org
 from bot.services.requests import RequestDraft
 from storage import migrate
@@ -39,7 +39,7 @@ def overdue_database(tmp_path: Path) -> str:
     migrate.upgrade(engine)
     with session_factory(engine)() as session:
         apply_org(session, load_org_text(ALWAYS_OPEN, "org.toml"))
-        requests.open_request(
+        filing.open_request(
             session, RequestDraft("it", "normal", "VPN down"), "U0SAM", datetime.now(UTC) - timedelta(hours=5)
         )
     engine.dispose()

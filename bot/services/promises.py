@@ -1,7 +1,7 @@
 """What a provider promises a request when it is filed or transferred, kept with the request."""
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
@@ -10,7 +10,6 @@ from bot.domain.alerts import Metric
 from bot.domain.durations import Duration, parse_duration
 from bot.domain.sla import BusinessCalendar
 from storage import org_snapshot
-from storage.models import Department
 
 DEFAULT_WARN_AT = 0.75
 
@@ -40,12 +39,22 @@ class Promise:
         return parse_duration(self.first_response if metric is Metric.FIRST_RESPONSE else self.resolution)
 
 
-def promise_for(session: Session, provider: Department, customer: str | None, priority: str) -> Promise | None:
+class Provider(Protocol):
+    """A department as a promise needs it: an ORM row or the org snapshot's copy."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def calendar_id(self) -> str: ...
+
+
+def promise_for(session: Session, provider: Provider, customer: str | None, priority: str) -> Promise | None:
     org = org_snapshot.current(session)
     agreement = best_match(org.agreements.get(provider.id, ()), customer, priority)
     if agreement is None or agreement.id is None:
         return None
-    calendar = org.calendars.get(provider.calendar_id)
+    calendar = org.calendar_spec(provider.calendar_id)
     if calendar is None:
         raise LookupError(f"calendar {provider.calendar_id!r} is not in the database; apply the org file")
     return Promise(
@@ -53,6 +62,6 @@ def promise_for(session: Session, provider: Department, customer: str | None, pr
         first_response=agreement.first_response,
         resolution=agreement.resolution,
         calendar_id=provider.calendar_id,
-        calendar=dict(calendar),
+        calendar=calendar,
         warn_at=float(org.settings.get("warn_at", DEFAULT_WARN_AT)),
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -11,8 +12,8 @@ from bot.domain.alerts import Level, Metric
 from bot.domain.feedback import RequestRating
 from bot.domain.lifecycle import Event, EventKind, Priority, State, Status
 from bot.services import sla_clocks
-from bot.services.promises import promise_for
-from storage import directory, org_snapshot, rows
+from bot.services.promises import Provider, promise_for
+from storage import directory
 from storage import feedback as feedback_store
 from storage.models import Department, Request, RequestEvent
 
@@ -34,6 +35,16 @@ class RequestDraft:
     description: str
     needed_by: date | None = None
     requester_department_id: str | None = None  # asked only when we do not know it
+
+
+class ShownProvider(Provider, Protocol):
+    """What a snapshot shows of a provider: an ORM row or the org snapshot's copy."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def channel(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -63,63 +74,6 @@ class RequestSnapshot:
     ratings: tuple[RequestRating, ...] = ()  # shown on the card once given
 
 
-@dataclass(frozen=True)
-class Filing:
-    """A request ready to be written: everything that needs only reads, done before the writer's turn.
-
-    On SQLite writers take turns, so ``prepare_filing`` (the org lookups, the agreement and the business-hours
-    clocks) runs in a read-only scope and ``file_request`` writes only the rows.
-    """
-
-    request: Request
-    provider: Department
-    customer_name: str | None
-    remember_home: str | None  # the department the requester told us is theirs, to remember
-
-
-def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: datetime) -> Filing:
-    org = org_snapshot.current(session)
-    provider = _active(org, draft.provider_id)
-    told = draft.requester_department_id
-    customer = _active(org, told).id if told is not None else directory.home_department(session, requester)
-    request = Request(
-        provider_id=provider.id,
-        requester_id=requester,
-        requester_department_id=customer,
-        priority=draft.priority,
-        description=draft.description,
-        needed_by=draft.needed_by,
-        state=State.OPEN,
-        created_at=now,
-        updated_at=now,
-    )
-    _apply_promise(session, request, provider, now)
-    request.next_check_at = sla_clocks.first_check(request)
-    customer_department = org.departments.get(customer) if customer is not None else None
-    return Filing(request, provider, customer_department.name if customer_department else None, told)
-
-
-def file_request(session: Session, filing: Filing) -> RequestSnapshot:
-    request = filing.request
-    if filing.remember_home is not None:
-        directory.remember_home(session, request.requester_id, filing.remember_home)
-    request.id = rows.insert_returning_id(session, request)
-    created = RequestEvent(
-        request_id=request.id,
-        kind=EventKind.CREATED,
-        actor_id=request.requester_id,
-        at=request.created_at,
-        provider_id=request.provider_id,
-    )
-    rows.insert_returning_id(session, created)
-    return _snapshot(request, filing.provider, filing.customer_name)  # a new request: no alerts, no ratings
-
-
-def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:
-    """Prepare and file in one transaction."""
-    return file_request(session, prepare_filing(session, draft, requester, now))
-
-
 def act(session: Session, number: int, kind: EventKind, actor: str, now: datetime) -> RequestSnapshot:
     """Acknowledge, pause, resume or reopen: the buttons that need nothing but a click."""
     request = _request(session, number)
@@ -144,7 +98,7 @@ def transfer(
     provider = _department(session, to_department)
     _transition(session, request, Event(EventKind.TRANSFERRED, actor, now, provider=provider.id, note=note))
     request.sla_cycle += 1  # both clocks start again, under the new provider's agreement
-    _apply_promise(session, request, provider, now)
+    apply_promise(session, request, provider, now)
     sla_clocks.schedule_next_check(session, request)
     request.card_channel = request.card_ts = None
     session.add(request)
@@ -225,7 +179,7 @@ def snapshot(session: Session, request: Request) -> RequestSnapshot:
     provider = session.get(Department, request.provider_id)
     assert provider is not None
     customer = session.get(Department, request.requester_department_id) if request.requester_department_id else None
-    return _snapshot(
+    return snapshot_of(
         request,
         provider,
         customer.name if customer is not None else None,
@@ -234,9 +188,9 @@ def snapshot(session: Session, request: Request) -> RequestSnapshot:
     )
 
 
-def _snapshot(
+def snapshot_of(
     request: Request,
-    provider: Department,
+    provider: ShownProvider,
     customer_name: str | None,
     *,
     overdue: tuple[Metric, ...] = (),
@@ -291,20 +245,13 @@ def _department(session: Session, department_id: str) -> Department:
     return department
 
 
-def _active(org: org_snapshot.OrgSnapshot, department_id: str) -> Department:
-    department = org.active_department(department_id)
-    if department is None:
-        raise NotFound(f"There is no department {department_id!r}.")
-    return department
-
-
 def _require_staff(session: Session, department_id: str, user: str) -> None:
     if not directory.is_staff(session, department_id, user):
         department = _department(session, department_id)
         raise NotAllowed(f"Only members and managers of {department.name} can work on its requests.")
 
 
-def _apply_promise(session: Session, request: Request, provider: Department, now: datetime) -> None:
+def apply_promise(session: Session, request: Request, provider: Provider, now: datetime) -> None:
     promise = promise_for(session, provider, request.requester_department_id, request.priority)
     request.promise = promise.to_dict() if promise else None
     request.first_response_due = request.resolution_due = None

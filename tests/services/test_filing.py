@@ -2,13 +2,15 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine, event
 
 from bot.orgfile import load_org_text
-from bot.services import requests
+from bot.services import filing, requests
 from bot.services.org_sync import apply_org
-from bot.services.requests import RequestDraft
+from bot.services.requests import NotFound, RequestDraft
 from storage.db import session_factory
 from storage.models import Request, UserHome
 from tests.fakes.clock import FixedClock
@@ -34,13 +36,13 @@ def _org(engine: Engine) -> None:
         apply_org(session, load_org_text(TEST_ORG, "org.toml"))
 
 
-def test_the_writer_turn_of_a_filing_only_inserts(engine: Engine, clock: FixedClock) -> None:
+def test_the_writer_turn_of_a_filing_checks_the_org_version_and_inserts(engine: Engine, clock: FixedClock) -> None:
     _org(engine)
     with session_factory(engine, read_only=True)() as session:
-        filing = requests.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
+        prepared = filing.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
     with statements(engine) as seen, session_factory(engine)() as session:
-        filed = requests.file_request(session, filing)
-    assert [kind for kind in seen if kind not in ("BEGIN", "COMMIT")] == ["INSERT", "INSERT"]
+        filed = filing.file_request(session, prepared)
+    assert [kind for kind in seen if kind not in ("BEGIN", "COMMIT")] == ["SELECT", "INSERT", "INSERT"]
     with session_factory(engine)() as session:
         stored = session.get(Request, filed.number)
         assert stored is not None
@@ -53,20 +55,49 @@ def test_the_writer_turn_of_a_filing_only_inserts(engine: Engine, clock: FixedCl
 def test_a_filed_request_shows_what_a_fresh_lookup_shows(engine: Engine, clock: FixedClock) -> None:
     _org(engine)
     with session_factory(engine, read_only=True)() as session:
-        filing = requests.prepare_filing(session, RequestDraft("it", "urgent", "VPN down"), "U0SAM", clock())
+        prepared = filing.prepare_filing(session, RequestDraft("it", "urgent", "VPN down"), "U0SAM", clock())
     with session_factory(engine)() as session:
-        filed = requests.file_request(session, filing)
+        filed = filing.file_request(session, prepared)
     with session_factory(engine)() as session:
         assert requests.get(session, filed.number) == filed
+
+
+def test_an_org_file_applied_between_the_reads_and_the_write_is_the_one_filed_under(
+    engine: Engine, clock: FixedClock
+) -> None:
+    _org(engine)
+    with session_factory(engine, read_only=True)() as session:
+        prepared = filing.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
+    with session_factory(engine)() as session:
+        apply_org(
+            session, load_org_text(TEST_ORG.replace('first_response = "4h"', 'first_response = "2h"'), "org.toml")
+        )
+    with session_factory(engine)() as session:
+        filed = filing.file_request(session, prepared)
+    assert filed.first_response_due == clock() + timedelta(hours=2)
+
+
+def test_a_department_that_left_the_org_between_the_reads_and_the_write_is_not_filed_to(
+    engine: Engine, clock: FixedClock
+) -> None:
+    _org(engine)
+    with session_factory(engine, read_only=True)() as session:
+        prepared = filing.prepare_filing(session, RequestDraft("hr", "normal", "Payslip"), "U0SAM", clock())
+    before_hr, after_hr = TEST_ORG.split("[departments.hr]")
+    without_hr = before_hr + "[departments.sales]" + after_hr.split("[departments.sales]")[1]
+    with session_factory(engine)() as session:
+        apply_org(session, load_org_text(without_hr.split('[[agreements]]\nprovider = "hr"')[0], "org.toml"))
+    with pytest.raises(NotFound), session_factory(engine)() as session:
+        filing.file_request(session, prepared)
 
 
 def test_filing_remembers_the_department_a_requester_named(engine: Engine, clock: FixedClock) -> None:
     _org(engine)
     draft = RequestDraft("it", "normal", "VPN down", requester_department_id="sales")
     with session_factory(engine, read_only=True)() as session:
-        filing = requests.prepare_filing(session, draft, "U0NEW", clock())
+        prepared = filing.prepare_filing(session, draft, "U0NEW", clock())
     with session_factory(engine)() as session:
-        filed = requests.file_request(session, filing)
+        filed = filing.file_request(session, prepared)
     with session_factory(engine)() as session:
         home = session.get(UserHome, "U0NEW")
     assert (home.department_id if home else None, filed.requester_department_name) == ("sales", "Sales")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from bot.domain.lifecycle import EventKind, replay
 from bot.orgfile import load_org_text
-from bot.services import requests
+from bot.services import filing, requests
 from bot.services.org_sync import apply_org
 from bot.services.requests import RequestDraft
 from storage.db import SessionScope
@@ -16,7 +16,7 @@ from tests.orgs import TEST_ORG
 def test_replaying_the_log_gives_the_stored_state_and_times(session_scope: SessionScope, clock: FixedClock) -> None:
     with session_scope() as session:
         apply_org(session, load_org_text(TEST_ORG, "org.toml"))
-        number = requests.open_request(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock()).number
+        number = filing.open_request(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock()).number
         for minutes, kind, actor in [
             (5, EventKind.ACKNOWLEDGED, "U0ALICE"),
             (9, EventKind.PAUSED, "U0ALICE"),

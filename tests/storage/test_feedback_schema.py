@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.orgfile import load_org_text
-from bot.services import requests
+from bot.services import filing
 from bot.services.org_sync import apply_org
 from bot.services.requests import RequestDraft
 from storage.db import SessionScope
@@ -21,7 +21,7 @@ DIGEST = "0" * 64
 def _org_with_a_request(session_scope: SessionScope) -> int:
     with session_scope() as session:
         apply_org(session, load_org_text(TEST_ORG, "org.toml"))
-        return requests.open_request(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", T0).number
+        return filing.open_request(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", T0).number
 
 
 def _anonymous(**overrides: Any) -> Feedback:

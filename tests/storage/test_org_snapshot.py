@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.orgfile import load_org_text
-from bot.services import requests
+from bot.services import filing
 from bot.services.org_sync import apply_org
 from bot.services.requests import RequestDraft
 from storage import org_snapshot
@@ -21,9 +21,9 @@ def _apply(engine: Engine, text: str) -> None:
 
 def _first_response_due(engine: Engine, clock: FixedClock) -> timedelta:
     with session_factory(engine, read_only=True)() as session:
-        filing = requests.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
-    assert filing.request.first_response_due is not None
-    return filing.request.first_response_due - clock()
+        prepared = filing.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
+    assert prepared.request.first_response_due is not None
+    return prepared.request.first_response_due - clock()
 
 
 def test_a_reader_sees_an_org_file_applied_after_the_last_read(engine: Engine, clock: FixedClock) -> None:
