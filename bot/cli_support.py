@@ -20,6 +20,7 @@ log = logging.getLogger("inhouse")
 
 # Few on purpose: work after an ack is not urgent, and fewer runnable threads leave the GIL to the acks.
 AFTER_ACK_THREADS = 2
+MODAL_THREADS = 2  # opening modals, apart: a person is waiting, and the trigger expires
 
 
 class CliError(Exception):
@@ -64,5 +65,8 @@ def build_deps(settings: Settings, engine: Engine) -> Deps:
         read_scope=session_factory(engine, read_only=True),
         clock=system_clock,
         slack=slack_client(settings),
-        after_ack=FollowUps(ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="after-ack")),
+        after_ack=FollowUps(
+            ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="after-ack"),
+            ThreadPoolExecutor(MODAL_THREADS, thread_name_prefix="modals"),
+        ),
     )

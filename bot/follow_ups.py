@@ -6,42 +6,45 @@ the GIL with the requests still waiting for their ack: measured on 2 cores, the 
 costs 2.5 to 8 ms of CPU, its ack 2 to 5 ms. So follow-ups wait until no request to this worker is being
 answered, and at most ``patience`` seconds after they were handed over, so that under a steady load they are
 late by that much and no more. Opening a modal is ``urgent``: the person is looking at the screen and the
-trigger expires 3 seconds after the click, so it waits at most ``URGENT_PATIENCE_S``. Waiting work runs
-earliest deadline first, so a modal never queues behind cards handed over before it.
+trigger expires 3 seconds after the click, so it waits at most ``URGENT_PATIENCE_S``, and runs on a pool of
+its own: never behind cards, nor behind a card post sleeping out Slack's Retry-After.
 """
 
-import heapq
-import itertools
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 FOLLOW_UP_PATIENCE_S = 0.5
 URGENT_PATIENCE_S = 0.1
 
+Work = Callable[[], None]
 
-@dataclass(order=True)
-class _Waiting:
-    deadline: float
-    sequence: int  # first come, first served among equal deadlines
-    work: Callable[[], None] = field(compare=False)
+
+class _Lane:
+    """Work of one kind, first in first out (so earliest deadline first), and the pool that runs it."""
+
+    def __init__(self, pool: Executor, patience: float) -> None:
+        self.pool = pool
+        self.patience = patience
+        self.waiting: deque[tuple[float, Work]] = deque()  # (deadline, work)
 
 
 class FollowUps:
-    """Runs follow-up work on ``pool`` after the acks this worker is giving (see ``answering``)."""
+    """Runs follow-up work after the acks this worker is giving (see ``answering``): urgent work on its own pool."""
 
     def __init__(
-        self, pool: Executor, *, patience: float = FOLLOW_UP_PATIENCE_S, urgent_patience: float = URGENT_PATIENCE_S
+        self,
+        pool: Executor,
+        urgent_pool: Executor,
+        *,
+        patience: float = FOLLOW_UP_PATIENCE_S,
+        urgent_patience: float = URGENT_PATIENCE_S,
     ) -> None:
-        self.pool = pool
-        self.patience = patience
-        self.urgent_patience = urgent_patience
+        self._lanes = {False: _Lane(pool, patience), True: _Lane(urgent_pool, urgent_patience)}
         self._answering = 0
-        self._waiting: list[_Waiting] = []  # a heap: the earliest deadline first
-        self._sequence = itertools.count()
         self._changed = threading.Condition()
 
     @contextmanager
@@ -57,16 +60,21 @@ class FollowUps:
                 if self._answering == 0:
                     self._changed.notify_all()
 
-    def submit(self, work: Callable[[], None], *, urgent: bool = False) -> None:
-        deadline = time.monotonic() + (self.urgent_patience if urgent else self.patience)
+    def submit(self, work: Work, *, urgent: bool = False) -> None:
+        lane = self._lanes[urgent]
+        waiting = (time.monotonic() + lane.patience, work)
         with self._changed:
-            heapq.heappush(self._waiting, _Waiting(deadline, next(self._sequence), work))
-            self._changed.notify_all()  # an earlier deadline than the ones being waited for
-        self.pool.submit(self._run_next)  # one task per work: it runs whichever work is due first
+            lane.waiting.append(waiting)
+        try:
+            lane.pool.submit(self._run_next, lane)  # one task per work: it runs the lane's first
+        except BaseException:  # the pool is shut down: take the work back, so no task runs it for another
+            with self._changed:
+                lane.waiting.remove(waiting)
+            raise
 
-    def _run_next(self) -> None:
+    def _run_next(self, lane: _Lane) -> None:
         with self._changed:
-            while self._answering > 0 and (left := self._waiting[0].deadline - time.monotonic()) > 0:
+            while self._answering > 0 and (left := lane.waiting[0][0] - time.monotonic()) > 0:
                 self._changed.wait(left)
-            work = heapq.heappop(self._waiting).work
+            _deadline, work = lane.waiting.popleft()
         work()

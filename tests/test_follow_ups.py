@@ -1,7 +1,7 @@
 """Follow-up work waits for the acks a worker is giving, but never longer than its patience."""
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,7 +18,7 @@ def pool() -> Iterator[ThreadPoolExecutor]:
 
 
 def test_a_follow_up_waits_until_the_request_being_answered_is_answered(pool: ThreadPoolExecutor) -> None:
-    follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
+    follow_ups, ran = FollowUps(pool, pool, patience=30.0), threading.Event()
     with follow_ups.answering():
         follow_ups.submit(ran.set)
         assert not ran.wait(A_MOMENT)
@@ -26,7 +26,7 @@ def test_a_follow_up_waits_until_the_request_being_answered_is_answered(pool: Th
 
 
 def test_a_follow_up_waits_for_every_open_request(pool: ThreadPoolExecutor) -> None:
-    follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
+    follow_ups, ran = FollowUps(pool, pool, patience=30.0), threading.Event()
     with follow_ups.answering():
         with follow_ups.answering():
             follow_ups.submit(ran.set)
@@ -35,42 +35,42 @@ def test_a_follow_up_waits_for_every_open_request(pool: ThreadPoolExecutor) -> N
 
 
 def test_urgent_work_waits_only_its_own_patience(pool: ThreadPoolExecutor) -> None:
-    follow_ups, ran = FollowUps(pool, patience=30.0, urgent_patience=A_MOMENT), threading.Event()
+    follow_ups, ran = FollowUps(pool, pool, patience=30.0, urgent_patience=A_MOMENT), threading.Event()
     with follow_ups.answering():
         follow_ups.submit(ran.set, urgent=True)
         assert ran.wait(5)
 
 
 def test_under_a_steady_load_a_follow_up_runs_after_its_patience(pool: ThreadPoolExecutor) -> None:
-    follow_ups, ran = FollowUps(pool, patience=A_MOMENT), threading.Event()
+    follow_ups, ran = FollowUps(pool, pool, patience=A_MOMENT), threading.Event()
     with follow_ups.answering():
         follow_ups.submit(ran.set)
         assert ran.wait(5)
 
 
 def test_with_nothing_being_answered_a_follow_up_runs_at_once(pool: ThreadPoolExecutor) -> None:
-    follow_ups, ran = FollowUps(pool, patience=30.0), threading.Event()
+    follow_ups, ran = FollowUps(pool, pool, patience=30.0), threading.Event()
     follow_ups.submit(ran.set)
     assert ran.wait(5)
 
 
-def test_a_modal_does_not_queue_behind_follow_ups_handed_over_before_it() -> None:
-    order: list[str] = []
-    modal_opened = threading.Event()
+def test_a_modal_opens_while_every_follow_up_thread_is_busy(pool: ThreadPoolExecutor) -> None:
+    release, modal_opened = threading.Event(), threading.Event()
 
-    def record(name: str) -> Callable[[], None]:
-        return lambda: order.append(name)
-
-    def open_modal() -> None:
-        order.append("modal")
-        modal_opened.set()
+    def card_post_sleeping_out_a_retry_after() -> None:
+        release.wait(5)
 
     with ThreadPoolExecutor(1) as one_thread:
-        follow_ups = FollowUps(one_thread, patience=30.0, urgent_patience=A_MOMENT)
-        with follow_ups.answering():
-            follow_ups.submit(record("card 1"))
-            follow_ups.submit(record("card 2"))
-            follow_ups.submit(open_modal, urgent=True)
-            assert modal_opened.wait(5)
-            assert order == ["modal"]
-    assert order == ["modal", "card 1", "card 2"]
+        follow_ups = FollowUps(one_thread, pool, patience=A_MOMENT, urgent_patience=A_MOMENT)
+        follow_ups.submit(card_post_sleeping_out_a_retry_after)
+        follow_ups.submit(modal_opened.set, urgent=True)
+        assert modal_opened.wait(5)
+        release.set()
+
+
+def test_work_handed_to_a_pool_that_is_shut_down_is_refused() -> None:
+    stopped = ThreadPoolExecutor(1)
+    stopped.shutdown()
+    follow_ups = FollowUps(stopped, stopped)
+    with pytest.raises(RuntimeError):
+        follow_ups.submit(lambda: None)

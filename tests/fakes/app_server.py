@@ -92,7 +92,7 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
         read_scope=session_factory(engine, read_only=True),
         clock=clock,
         slack=slack_client(settings),
-        after_ack=FollowUps(after_ack),
+        after_ack=FollowUps(after_ack, after_ack),
     )
     app = create_app(deps, listener_executor=listeners)
     server = make_server(
