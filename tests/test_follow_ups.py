@@ -34,6 +34,14 @@ def test_a_follow_up_waits_for_every_open_request(pool: ThreadPoolExecutor) -> N
     assert ran.wait(5)
 
 
+def test_a_follow_up_waits_for_the_worker_to_stay_quiet_after_its_last_answer(pool: ThreadPoolExecutor) -> None:
+    follow_ups, ran = FollowUps(pool, pool, patience=10 * A_MOMENT, quiet=30.0), threading.Event()
+    with follow_ups.answering():
+        follow_ups.submit(ran.set)
+    assert not ran.wait(A_MOMENT)  # the next request of a burst would come within the quiet time
+    assert ran.wait(5)  # but its patience runs out first
+
+
 def test_urgent_work_waits_only_its_own_patience(pool: ThreadPoolExecutor) -> None:
     follow_ups, ran = FollowUps(pool, pool, patience=30.0, urgent_patience=A_MOMENT), threading.Event()
     with follow_ups.answering():
