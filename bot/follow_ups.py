@@ -4,11 +4,11 @@ Slack waits 3 seconds for an ack and turns a late one into an error for the user
 follows can come a little later. In a burst, though, twenty listeners posting cards compete for the CPU and
 the GIL with the requests still waiting for their ack: measured on 2 cores, the follow-up work of a request
 costs 2.5 to 8 ms of CPU, its ack 2 to 5 ms. So follow-ups wait until the worker has answered every request
-for ``quiet`` seconds (in a burst the next request comes well within that), and at most ``patience`` seconds after
-they were handed over, so that under a steady load they are
-late by that much and no more. Opening a modal is ``urgent``: the person is looking at the screen and the
-trigger expires 3 seconds after the click, so it waits at most ``URGENT_PATIENCE_S``, and runs on a pool of
-its own: never behind cards, nor behind a card post sleeping out Slack's Retry-After.
+and stayed quiet for ``quiet`` seconds (in a burst the next request comes well within that), and at most
+``patience`` seconds after they were handed over, so that under a steady load they are late by that much and
+no more. Opening a modal is ``urgent``: the person is looking at the screen and the trigger expires 3 seconds
+after the click, so it waits for no quiet time and at most ``URGENT_PATIENCE_S``, on a pool of its own: never
+behind cards, nor behind a card post sleeping out Slack's Retry-After.
 """
 
 import threading
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 FOLLOW_UP_PATIENCE_S = 0.5
 URGENT_PATIENCE_S = 0.1
-QUIET_S = 0.02
+QUIET_S = 0.1
 
 Work = Callable[[], None]
 
@@ -28,9 +28,10 @@ Work = Callable[[], None]
 class _Lane:
     """Work of one kind, first in first out (so earliest deadline first), and the pool that runs it."""
 
-    def __init__(self, pool: Executor, patience: float) -> None:
+    def __init__(self, pool: Executor, patience: float, quiet: float) -> None:
         self.pool = pool
         self.patience = patience
+        self.quiet = quiet
         self.waiting: deque[tuple[float, Work]] = deque()  # (deadline, work)
 
 
@@ -46,8 +47,8 @@ class FollowUps:
         urgent_patience: float = URGENT_PATIENCE_S,
         quiet: float = QUIET_S,
     ) -> None:
-        self._lanes = {False: _Lane(pool, patience), True: _Lane(urgent_pool, urgent_patience)}
-        self.quiet = quiet
+        # A modal waits for no quiet time: in a burst its patience is short anyway, and alone it opens at once.
+        self._lanes = {False: _Lane(pool, patience, quiet), True: _Lane(urgent_pool, urgent_patience, 0.0)}
         self._answering = 0
         self._quiet_since = float("-inf")  # when the last request being answered was answered
         self._changed = threading.Condition()
@@ -80,14 +81,14 @@ class FollowUps:
 
     def _run_next(self, lane: _Lane) -> None:
         with self._changed:
-            while (wait := self._wait_left(lane.waiting[0][0])) > 0:
+            while (wait := self._wait_left(lane, lane.waiting[0][0])) > 0:
                 self._changed.wait(wait)
             _deadline, work = lane.waiting.popleft()
         work()
 
-    def _wait_left(self, deadline: float) -> float:
+    def _wait_left(self, lane: _Lane, deadline: float) -> float:
         """Seconds before work due at ``deadline`` may run: 0 once the worker is quiet or the deadline passed."""
         now = time.monotonic()
         if self._answering > 0:
             return deadline - now
-        return min(deadline - now, self._quiet_since + self.quiet - now)
+        return min(deadline - now, self._quiet_since + lane.quiet - now)
