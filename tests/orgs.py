@@ -50,3 +50,10 @@ customer = "*"
 first_response = "1d"
 resolution = "5d"
 """
+
+
+def org_without_hr() -> str:
+    """TEST_ORG after HR left the org file: its department and its agreement taken out."""
+    before_hr, after_hr = TEST_ORG.split("[departments.hr]")
+    without_hr = before_hr + "[departments.sales]" + after_hr.split("[departments.sales]")[1]
+    return without_hr.split('[[agreements]]\nprovider = "hr"')[0]

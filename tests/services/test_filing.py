@@ -14,7 +14,7 @@ from bot.services.requests import NotFound, RequestDraft
 from storage.db import session_factory
 from storage.models import Request, UserHome
 from tests.fakes.clock import FixedClock
-from tests.orgs import TEST_ORG
+from tests.orgs import TEST_ORG, org_without_hr
 
 
 @contextmanager
@@ -31,9 +31,9 @@ def statements(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def _org(engine: Engine) -> None:
+def _org(engine: Engine, text: str = TEST_ORG) -> None:
     with session_factory(engine)() as session:
-        apply_org(session, load_org_text(TEST_ORG, "org.toml"))
+        apply_org(session, load_org_text(text, "org.toml"))
 
 
 def test_the_writer_turn_of_a_filing_checks_the_org_version_and_inserts(engine: Engine, clock: FixedClock) -> None:
@@ -68,10 +68,7 @@ def test_an_org_file_applied_between_the_reads_and_the_write_is_the_one_filed_un
     _org(engine)
     with session_factory(engine, read_only=True)() as session:
         prepared = filing.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
-    with session_factory(engine)() as session:
-        apply_org(
-            session, load_org_text(TEST_ORG.replace('first_response = "4h"', 'first_response = "2h"'), "org.toml")
-        )
+    _org(engine, TEST_ORG.replace('first_response = "4h"', 'first_response = "2h"'))
     with session_factory(engine)() as session:
         filed = filing.file_request(session, prepared)
     assert filed.first_response_due == clock() + timedelta(hours=2)
@@ -83,10 +80,7 @@ def test_a_department_that_left_the_org_between_the_reads_and_the_write_is_not_f
     _org(engine)
     with session_factory(engine, read_only=True)() as session:
         prepared = filing.prepare_filing(session, RequestDraft("hr", "normal", "Payslip"), "U0SAM", clock())
-    before_hr, after_hr = TEST_ORG.split("[departments.hr]")
-    without_hr = before_hr + "[departments.sales]" + after_hr.split("[departments.sales]")[1]
-    with session_factory(engine)() as session:
-        apply_org(session, load_org_text(without_hr.split('[[agreements]]\nprovider = "hr"')[0], "org.toml"))
+    _org(engine, org_without_hr())
     with pytest.raises(NotFound), session_factory(engine)() as session:
         filing.file_request(session, prepared)
 
