@@ -39,7 +39,7 @@ def _freeze_loaded_objects() -> None:
 
     A worker's full collection walked every object of the loaded app (SQLAlchemy, Bolt, pydantic models,
     holiday tables) and, on a busy machine, stopped all of the worker's threads for 70 to 260 ms. Frozen
-    before the fork, those objects are never walked again, and the workers share their memory pages.
+    before the fork, those objects are never walked again (nor are their pages written by the collector).
     """
     gc.collect()
     gc.freeze()
