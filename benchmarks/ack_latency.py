@@ -306,6 +306,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of both servers (default 2)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker of both servers (default 8)")
     parser.add_argument("--postgres", action="store_true", help="run Inhouse on a throwaway PostgreSQL cluster")
+    parser.add_argument(
+        "--slack-latency-ms", type=float, default=0.0, help="how long the fake Slack takes to answer (real: 100+)"
+    )
     return parser.parse_args(argv)
 
 
@@ -319,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             database_url = cluster.start()
             stack.callback(cluster.stop)
             migrate.upgrade(make_engine(database_url))
-        fake = stack.enter_context(SlackProcess(BOT_TOKEN))
+        fake = stack.enter_context(SlackProcess(BOT_TOKEN, latency=args.slack_latency_ms / 1000))
         load = Load(args.concurrency)
         stack.callback(load.close)
         with servers(args, fake, workdir, database_url) as targets:

@@ -19,8 +19,8 @@ Json = dict[str, Any]
 class SlackService:
     """Lives in the manager's process: a started FakeSlack, answering in plain (picklable) values."""
 
-    def __init__(self, token: str) -> None:
-        self._fake = FakeSlack(token=token).start()
+    def __init__(self, token: str, latency: float) -> None:
+        self._fake = FakeSlack(token=token, latency=latency).start()
 
     def base_url(self) -> str:
         return self._fake.base_url
@@ -78,13 +78,14 @@ _Manager.register("SlackService", SlackService)
 class SlackProcess:
     """``with SlackProcess(token) as slack:`` gives a proxy of a SlackService running in a child process."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, latency: float = 0.0) -> None:
         self.token = token
+        self.latency = latency
         self._manager = _Manager(ctx=multiprocessing.get_context("spawn"))
 
     def __enter__(self) -> Any:  # a proxy with SlackService's methods
         self._manager.start()
-        self._service: Any = self._manager.SlackService(self.token)  # type: ignore[attr-defined]
+        self._service: Any = self._manager.SlackService(self.token, self.latency)  # type: ignore[attr-defined]
         return self._service
 
     def __exit__(self, *_exc: object) -> None:

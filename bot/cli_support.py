@@ -18,9 +18,9 @@ from storage.db import is_sqlite, make_engine, session_factory
 log = logging.getLogger("inhouse")
 
 
-# Few on purpose: work after an ack is not urgent, and fewer runnable threads leave the GIL to the acks.
-AFTER_ACK_THREADS = 2
-MODAL_THREADS = 2  # opening modals, apart: a person is waiting, and the trigger expires
+# Few, but enough for Slack's 100 ms answers: the work after an ack waits for the acks anyway (bot.follow_ups).
+AFTER_ACK_THREADS = 4
+MODAL_THREADS = 8  # opening modals, apart: a person is waiting, and the trigger expires
 
 
 class CliError(Exception):

@@ -102,8 +102,11 @@ class _Reply:
 class FakeSlack:
     """The Slack Web API at ``base_url``; use as a context manager or ``start()``/``stop()``."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN, *, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, token: str = DEFAULT_TOKEN, *, now: Callable[[], float] = time.monotonic, latency: float = 0.0
+    ) -> None:
         self.token = token
+        self.latency = latency  # seconds each answer takes, as real Slack's 100 ms or more (benchmarks)
         self._now = now
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -842,6 +845,8 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         headers = {key.lower(): value for key, value in self.headers.items()}
         reply = self.server.fake._handle_http(self.path, headers, raw)
+        if self.server.fake.latency:
+            time.sleep(self.server.fake.latency)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
