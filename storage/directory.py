@@ -1,9 +1,11 @@
 """Who is who: departments, their people, and the department of a requester."""
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from storage import org_snapshot
-from storage.models import Calendar, Department, Membership, UserHome
+from storage.models import Department, Membership, UserHome
 
 MANAGER = "manager"
 MEMBER = "member"
@@ -18,17 +20,17 @@ def get_department(session: Session, department_id: str) -> Department | None:
     return department if department is not None and department.active else None
 
 
-def calendar_spec(session: Session, calendar_id: str) -> dict[str, object]:
-    calendar = session.get(Calendar, calendar_id)
-    if calendar is None:
+def calendar_spec(session: Session, calendar_id: str) -> dict[str, Any]:
+    """A copy of the calendar's spec, the caller's to keep (a request's promise does)."""
+    spec = org_snapshot.current(session).calendar_spec(calendar_id)
+    if spec is None:
         raise LookupError(f"calendar {calendar_id!r} is not in the database; apply the org file")
-    return dict(calendar.spec)
+    return spec
 
 
 def staff_departments(session: Session, user_id: str) -> list[str]:
     """Departments the user works in (member or manager), from the org file."""
-    query = select(Membership.department_id).where(Membership.user_id == user_id).distinct()
-    return sorted(session.exec(query))
+    return list(org_snapshot.current(session).staff_departments.get(user_id, ()))
 
 
 def is_staff(session: Session, department_id: str, user_id: str) -> bool:
@@ -43,7 +45,7 @@ def managers_of(session: Session, department_id: str) -> list[str]:
 
 def home_department(session: Session, user_id: str) -> str | None:
     """The org file's department for this user, else the one they told us, else None."""
-    staff = org_snapshot.current(session).staff_departments.get(user_id)
+    staff = staff_departments(session, user_id)
     if staff:
         return staff[0]
     home = session.get(UserHome, user_id)

@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.domain.lifecycle import EventKind, State
+from bot.domain.lifecycle import Event, EventKind, State
 from bot.services import sla_clocks
-from bot.services.requests import NotFound, RequestDraft, RequestSnapshot, apply_promise, snapshot_of
+from bot.services.requests import NotFound, RequestDraft, RequestSnapshot, apply_promise, event_row, snapshot_of
 from storage import directory, org_snapshot, rows
-from storage.models import Request, RequestEvent
+from storage.models import Request
 from storage.org_snapshot import OrgDepartment, OrgSnapshot
 
 
@@ -62,14 +62,8 @@ def file_request(session: Session, filing: Filing) -> RequestSnapshot:
     if filing.draft.requester_department_id is not None:
         directory.remember_home(session, request.requester_id, filing.draft.requester_department_id)
     request.id = rows.insert_returning_id(session, request)
-    created = RequestEvent(
-        request_id=request.id,
-        kind=EventKind.CREATED,
-        actor_id=request.requester_id,
-        at=request.created_at,
-        provider_id=request.provider_id,
-    )
-    rows.insert_returning_id(session, created)
+    created = Event(EventKind.CREATED, request.requester_id, request.created_at, provider=request.provider_id)
+    rows.insert_returning_id(session, event_row(request.id, created))
     return snapshot_of(request, filing.provider, filing.customer_name)  # a new request: no alerts, no ratings
 
 

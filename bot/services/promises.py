@@ -9,7 +9,7 @@ from bot.domain.agreements import best_match
 from bot.domain.alerts import Metric
 from bot.domain.durations import Duration, parse_duration
 from bot.domain.sla import BusinessCalendar
-from storage import org_snapshot
+from storage import directory, org_snapshot
 
 DEFAULT_WARN_AT = 0.75
 
@@ -54,14 +54,11 @@ def promise_for(session: Session, provider: Provider, customer: str | None, prio
     agreement = best_match(org.agreements.get(provider.id, ()), customer, priority)
     if agreement is None or agreement.id is None:
         return None
-    calendar = org.calendar_spec(provider.calendar_id)
-    if calendar is None:
-        raise LookupError(f"calendar {provider.calendar_id!r} is not in the database; apply the org file")
     return Promise(
         agreement_id=agreement.id,
         first_response=agreement.first_response,
         resolution=agreement.resolution,
         calendar_id=provider.calendar_id,
-        calendar=calendar,
+        calendar=directory.calendar_spec(session, provider.calendar_id),
         warn_at=float(org.settings.get("warn_at", DEFAULT_WARN_AT)),
     )

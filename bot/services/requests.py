@@ -299,14 +299,17 @@ def _move_clocks(request: Request, event: Event) -> None:
 
 def _append(session: Session, request: Request, event: Event) -> None:
     assert request.id is not None
-    session.add(
-        RequestEvent(
-            request_id=request.id,
-            kind=event.kind,
-            actor_id=event.actor,
-            at=event.at,
-            provider_id=event.provider,
-            note=event.note,
-        )
-    )
+    session.add(event_row(request.id, event))
     session.flush()
+
+
+def event_row(request_id: int, event: Event) -> RequestEvent:
+    """The event log's row for ``event``."""
+    return RequestEvent(
+        request_id=request_id,
+        kind=event.kind,
+        actor_id=event.actor,
+        at=event.at,
+        provider_id=event.provider,
+        note=event.note,
+    )
