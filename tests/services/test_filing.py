@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, event
@@ -10,7 +10,7 @@ from sqlalchemy import Engine, event
 from bot.orgfile import load_org_text
 from bot.services import filing, requests
 from bot.services.org_sync import apply_org
-from bot.services.requests import NotFound, RequestDraft
+from bot.services.requests import NotFound, RequestDraft, RequestSnapshot
 from storage.db import session_factory
 from storage.models import Request, UserHome
 from tests.fakes.clock import FixedClock
@@ -36,10 +36,20 @@ def _org(engine: Engine, text: str = TEST_ORG) -> None:
         apply_org(session, load_org_text(text, "org.toml"))
 
 
+def _prepare(engine: Engine, draft: RequestDraft, now: datetime, requester: str = "U0SAM") -> filing.Filing:
+    """The reads of a filing, in a read-only scope as the submission handler does them."""
+    with session_factory(engine, read_only=True)() as session:
+        return filing.prepare_filing(session, draft, requester, now)
+
+
+def _file(engine: Engine, prepared: filing.Filing) -> RequestSnapshot:
+    with session_factory(engine)() as session:
+        return filing.file_request(session, prepared)
+
+
 def test_the_writer_turn_of_a_filing_checks_the_org_version_and_inserts(engine: Engine, clock: FixedClock) -> None:
     _org(engine)
-    with session_factory(engine, read_only=True)() as session:
-        prepared = filing.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
+    prepared = _prepare(engine, RequestDraft("it", "normal", "VPN down"), clock())
     with statements(engine) as seen, session_factory(engine)() as session:
         filed = filing.file_request(session, prepared)
     assert [kind for kind in seen if kind not in ("BEGIN", "COMMIT")] == ["SELECT", "INSERT", "INSERT"]
@@ -54,10 +64,8 @@ def test_the_writer_turn_of_a_filing_checks_the_org_version_and_inserts(engine: 
 
 def test_a_filed_request_shows_what_a_fresh_lookup_shows(engine: Engine, clock: FixedClock) -> None:
     _org(engine)
-    with session_factory(engine, read_only=True)() as session:
-        prepared = filing.prepare_filing(session, RequestDraft("it", "urgent", "VPN down"), "U0SAM", clock())
-    with session_factory(engine)() as session:
-        filed = filing.file_request(session, prepared)
+    prepared = _prepare(engine, RequestDraft("it", "urgent", "VPN down"), clock())
+    filed = _file(engine, prepared)
     with session_factory(engine)() as session:
         assert requests.get(session, filed.number) == filed
 
@@ -66,11 +74,9 @@ def test_an_org_file_applied_between_the_reads_and_the_write_is_the_one_filed_un
     engine: Engine, clock: FixedClock
 ) -> None:
     _org(engine)
-    with session_factory(engine, read_only=True)() as session:
-        prepared = filing.prepare_filing(session, RequestDraft("it", "normal", "VPN down"), "U0SAM", clock())
+    prepared = _prepare(engine, RequestDraft("it", "normal", "VPN down"), clock())
     _org(engine, TEST_ORG.replace('first_response = "4h"', 'first_response = "2h"'))
-    with session_factory(engine)() as session:
-        filed = filing.file_request(session, prepared)
+    filed = _file(engine, prepared)
     assert filed.first_response_due == clock() + timedelta(hours=2)
 
 
@@ -78,20 +84,17 @@ def test_a_department_that_left_the_org_between_the_reads_and_the_write_is_not_f
     engine: Engine, clock: FixedClock
 ) -> None:
     _org(engine)
-    with session_factory(engine, read_only=True)() as session:
-        prepared = filing.prepare_filing(session, RequestDraft("hr", "normal", "Payslip"), "U0SAM", clock())
+    prepared = _prepare(engine, RequestDraft("hr", "normal", "Payslip"), clock())
     _org(engine, org_without_hr())
-    with pytest.raises(NotFound), session_factory(engine)() as session:
-        filing.file_request(session, prepared)
+    with pytest.raises(NotFound):
+        _file(engine, prepared)
 
 
 def test_filing_remembers_the_department_a_requester_named(engine: Engine, clock: FixedClock) -> None:
     _org(engine)
     draft = RequestDraft("it", "normal", "VPN down", requester_department_id="sales")
-    with session_factory(engine, read_only=True)() as session:
-        prepared = filing.prepare_filing(session, draft, "U0NEW", clock())
-    with session_factory(engine)() as session:
-        filed = filing.file_request(session, prepared)
+    prepared = _prepare(engine, draft, clock(), requester="U0NEW")
+    filed = _file(engine, prepared)
     with session_factory(engine)() as session:
         home = session.get(UserHome, "U0NEW")
     assert (home.department_id if home else None, filed.requester_department_name) == ("sales", "Sales")
