@@ -1,9 +1,9 @@
 """The floor Inhouse is measured against: a bare Bolt app behind exactly Inhouse's HTTP stack.
 
 Its listeners only ack (a command also opens a one-block modal), so what it costs is Bolt, the WSGI adapter
-and gunicorn. It is served through ``bot.web.wsgi_app`` and ``bot.server.serve``, the same wrapper and the
-same gunicorn options as ``inhouse run --mode http``, and runs its listeners on a thread pool of Inhouse's
-size, so any difference the benchmark sees is Inhouse's own work.
+and gunicorn. It is served through ``bot.serving.web.wsgi_app`` and ``bot.serving.gunicorn.serve``, the same
+wrapper and the same gunicorn options as ``inhouse run --mode http``, and runs its listeners on a thread pool
+of Inhouse's size, so any difference the benchmark sees is Inhouse's own work.
 
     SLACK_BOT_TOKEN=... SLACK_SIGNING_SECRET=... SLACK_API_URL=... python benchmarks/bare_app.py --port N
 """
@@ -19,9 +19,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import create_engine
 
-from bot.app import LISTENER_THREADS
-from bot.server import serve
-from bot.web import wsgi_app
+from bot.serving.app import LISTENER_THREADS
+from bot.serving.gunicorn import serve
+from bot.serving.web import wsgi_app
 
 COMMANDS = ("/request", "/feedback")
 MODAL = {

@@ -36,11 +36,11 @@ from sqlalchemy.engine import make_url
 from bot.domain import alerts
 from bot.domain.alerts import Level, Metric, Milestone
 from bot.domain.lifecycle import State
-from bot.orgfile import load_org_text
-from bot.services import sla_clocks
-from bot.services.org_sync import apply_org
-from bot.services.promises import Promise, promise_for
-from bot.services.sla_sweep import sweep
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
+from bot.sla import clocks as sla_clocks
+from bot.sla.promises import Promise, promise_for
+from bot.sla.sweep import sweep
 from storage import migrate
 from storage.db import make_engine, session_factory
 from storage.models import Department, Outbox, Request, SlaAlert

@@ -33,7 +33,10 @@ def apologize(response_url: str | None) -> None:
 def after_ack(
     deps: Deps, work: Callable[[], None], what: str, *, response_url: str | None = None, urgent: bool = False
 ) -> None:
-    """Run ``work`` behind the worker's acks; ``urgent`` for a modal, whose trigger expires (see bot.follow_ups)."""
+    """Run ``work`` behind the worker's acks; ``urgent`` for a modal, whose trigger expires.
+
+    See bot.serving.follow_ups.
+    """
 
     def run() -> None:
         try:

@@ -6,19 +6,17 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import feedback_delivery
-from bot.blocks.feedback import feedback_modal, reply_modal
-from bot.blocks.request_forms import setup_needed_modal
 from bot.deps import Deps
+from bot.feedback import form_input
+from bot.feedback import outbound as feedback_delivery
+from bot.feedback import service as feedback
+from bot.feedback.blocks import feedback_modal, reply_modal
 from bot.ids import Action, BlockId, Callback
-from bot.services import feedback
-from bot.services.requests import NotAllowed, NotFound
-from handlers import feedback_forms
+from bot.requests.modals import setup_needed_modal
+from bot.slack.forms import Errors
+from bot.slack.modals import open_modal
 from handlers.after_ack import after_ack
-from handlers.forms import Errors
-from handlers.modals import open_modal
-
-REFUSALS = (NotAllowed, NotFound)
+from handlers.refusals import REFUSALS, refuse
 
 
 def handle_feedback_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
@@ -28,7 +26,7 @@ def handle_feedback_command(ack: Ack, command: dict[str, Any], client: WebClient
 
 
 def _open_feedback_modal(command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
-    department, number = feedback_forms.split_prefill(command.get("text", ""))
+    department, number = form_input.split_prefill(command.get("text", ""))
     with deps.read_scope() as session:
         choices = feedback.choices(session, department, number)
     view = feedback_modal(choices) if choices.departments else setup_needed_modal()
@@ -38,7 +36,7 @@ def _open_feedback_modal(command: dict[str, Any], client: WebClient, respond: Re
 def handle_feedback_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    draft = feedback_forms.parse_feedback(view["state"]["values"])
+    draft = form_input.parse_feedback(view["state"]["values"])
     if isinstance(draft, Errors):
         ack(response_action="errors", errors=draft.by_block)
         return
@@ -61,21 +59,21 @@ def handle_reply_click(
     ack()
     feedback_id, manager = int(action["value"]), body["user"]["id"]
     try:
-        with deps.session_scope() as session:
+        with deps.read_scope() as session:
             feedback.reply_target(session, feedback_id, manager)
     except REFUSALS as refusal:
-        client.chat_postEphemeral(channel=body["channel"]["id"], user=manager, text=str(refusal))
+        refuse(client, body, refusal)
         return
     view = reply_modal(feedback_id, body["channel"]["id"], body["message"]["ts"])
     open_modal(client, respond, body["trigger_id"], view)
 
 
 def handle_reply_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps) -> None:
-    text = feedback_forms.parse_required_text(view["state"]["values"], BlockId.REPLY, Action.REPLY, "Write your reply.")
+    text = form_input.parse_required_text(view["state"]["values"], BlockId.REPLY, Action.REPLY, "Write your reply.")
     if isinstance(text, Errors):
         ack(response_action="errors", errors=text.by_block)
         return
-    feedback_id, origin = feedback_forms.parse_reply_origin(view["private_metadata"])
+    feedback_id, origin = form_input.parse_reply_origin(view["private_metadata"])
     manager = body["user"]["id"]
     try:
         with deps.session_scope() as session:

@@ -5,33 +5,28 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import rating_prompts
-from bot.blocks.ratings import comment_modal
 from bot.deps import Deps
+from bot.feedback.form_input import parse_required_text
 from bot.ids import Action, BlockId, Callback
-from bot.services import ratings
-from bot.services.requests import NotAllowed, NotFound
-from bot.slack_calls import Place
-from handlers import feedback_forms
-from handlers.forms import Errors
-from handlers.modals import open_modal
-
-REFUSALS = (NotAllowed, NotFound)
-
-
-def _refuse(client: WebClient, body: dict[str, Any], reason: Exception) -> None:
-    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=str(reason))
+from bot.ratings import form_input
+from bot.ratings import outbound as rating_prompts
+from bot.ratings import service as ratings
+from bot.ratings.blocks import comment_modal
+from bot.slack.calls import Place
+from bot.slack.forms import Errors
+from bot.slack.modals import open_modal
+from handlers.refusals import REFUSALS, refuse
 
 
 def handle_rating_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
-    direction, score = feedback_forms.parse_rating_action(action["action_id"])
+    direction, score = form_input.parse_rating_action(action["action_id"])
     rater = body["user"]["id"]
     try:
         with deps.session_scope() as session:
             request = ratings.rate(session, int(action["value"]), direction, rater, score, deps.clock())
     except REFUSALS as refusal:
-        _refuse(client, body, refusal)
+        refuse(client, body, refusal)
         return
     prompt = Place(body["channel"]["id"], body["message"]["ts"])
     rating_prompts.rated(client, request, direction, rater, score, prompt)
@@ -42,10 +37,10 @@ def handle_comment_click(
 ) -> None:
     ack()
     try:
-        with deps.session_scope() as session:
+        with deps.read_scope() as session:
             request = ratings.check_requester(session, int(action["value"]), body["user"]["id"])
     except REFUSALS as refusal:
-        _refuse(client, body, refusal)
+        refuse(client, body, refusal)
         return
     open_modal(client, respond, body["trigger_id"], comment_modal(request))
 
@@ -54,7 +49,7 @@ def handle_comment_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     values = view["state"]["values"]
-    text = feedback_forms.parse_required_text(values, BlockId.COMMENT, Action.COMMENT, "Write a comment, or cancel.")
+    text = parse_required_text(values, BlockId.COMMENT, Action.COMMENT, "Write a comment, or cancel.")
     if isinstance(text, Errors):
         ack(response_action="errors", errors=text.by_block)
         return
@@ -69,7 +64,7 @@ def handle_comment_submitted(
 
 
 def register(app: App) -> None:
-    for prefix in feedback_forms.RATING_ACTIONS:
-        app.action(feedback_forms.rating_action_pattern(prefix))(handle_rating_click)
+    for prefix in form_input.RATING_ACTIONS:
+        app.action(form_input.rating_action_pattern(prefix))(handle_rating_click)
     app.action(Action.RATING_COMMENT)(handle_comment_click)
     app.view(Callback.RATING_COMMENT)(handle_comment_submitted)

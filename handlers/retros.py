@@ -6,39 +6,34 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import retro_delivery
-from bot.blocks.retro_prompt import action_modal, entry_modal
 from bot.deps import Deps
 from bot.domain import retros as domain
 from bot.ids import Action, BlockId, Callback
-from bot.services import retros
-from bot.services.requests import NotAllowed, NotFound
-from handlers import retro_forms
-from handlers.forms import Errors
-from handlers.modals import open_modal
+from bot.retros import form_input
+from bot.retros import outbound as retro_delivery
+from bot.retros import service as retros
+from bot.retros.prompt_blocks import action_modal, entry_modal
+from bot.slack.forms import Errors
+from bot.slack.modals import open_modal
+from handlers.refusals import REFUSALS, refuse
 
-REFUSALS = (NotAllowed, NotFound)
 ENTRY_BUTTON = re.compile(rf"^{Action.RETRO_ADD_ENTRY}_\w+$")
-
-
-def _refuse(client: WebClient, body: dict[str, Any], reason: Exception) -> None:
-    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=str(reason))
 
 
 def handle_add_entry(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
 ) -> None:
     ack()
-    retro_id, kind_id = retro_forms.entry_button(action["value"])
+    retro_id, kind_id = form_input.entry_button(action["value"])
     try:
-        with deps.session_scope() as session:
+        with deps.read_scope() as session:
             retro = retros.view(session, retro_id)
     except REFUSALS as refusal:
-        _refuse(client, body, refusal)
+        refuse(client, body, refusal)
         return
     kind = domain.kind(retro.template, kind_id)
     if retro.closed or kind is None:
-        _refuse(client, body, retros.Closed("This retrospective has closed: its summary is in the thread."))
+        refuse(client, body, retros.Closed("This retrospective has closed: its summary is in the thread."))
         return
     open_modal(client, respond, body["trigger_id"], entry_modal(retro, kind))
 
@@ -48,19 +43,19 @@ def handle_add_action(
 ) -> None:
     ack()
     try:
-        with deps.session_scope() as session:
+        with deps.read_scope() as session:
             retro = retros.view(session, int(action["value"]))
     except REFUSALS as refusal:
-        _refuse(client, body, refusal)
+        refuse(client, body, refusal)
         return
     if retro.closed:
-        _refuse(client, body, retros.Closed("This retrospective has closed: its summary is in the thread."))
+        refuse(client, body, retros.Closed("This retrospective has closed: its summary is in the thread."))
         return
     open_modal(client, respond, body["trigger_id"], action_modal(retro))
 
 
 def handle_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps) -> None:
-    parsed = retro_forms.parse_entry(view["state"]["values"], view["private_metadata"])
+    parsed = form_input.parse_entry(view["state"]["values"], view["private_metadata"])
     if isinstance(parsed, Errors):
         ack(response_action="errors", errors=parsed.by_block)
         return
@@ -79,7 +74,7 @@ def handle_action_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     now = deps.clock()
-    parsed = retro_forms.parse_action(view["state"]["values"], view["private_metadata"], today=now.date())
+    parsed = form_input.parse_action(view["state"]["values"], view["private_metadata"], today=now.date())
     if isinstance(parsed, Errors):
         ack(response_action="errors", errors=parsed.by_block)
         return
@@ -102,7 +97,7 @@ def handle_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: 
         with deps.session_scope() as session:
             item = retros.mark_done(session, int(action["value"]), body["user"]["id"], deps.clock())
     except REFUSALS as refusal:
-        _refuse(client, body, refusal)
+        refuse(client, body, refusal)
         return
     retro_delivery.mark_done(client, item, body["channel"]["id"], body["message"]["ts"])
 

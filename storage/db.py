@@ -31,7 +31,7 @@ def make_engine(url: str) -> Engine:
     """``hide_parameters``: a failed statement's error (and so its log line) never quotes what people wrote."""
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        # Pooled (each worker process gets its own pool: see bot.server): a new connection re-reads the schema
+        # Pooled (each worker process gets its own pool: see bot.serving.gunicorn): a new connection re-reads the schema
         # and runs the pragmas, milliseconds that a writer would otherwise spend holding the write lock.
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)

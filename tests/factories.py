@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.domain.lifecycle import State
-from bot.services.requests import RequestSnapshot
+from bot.requests.service import RequestSnapshot
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

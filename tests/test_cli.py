@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import filing
-from bot.services.requests import RequestDraft
+from bot.requests import filing
+from bot.requests.service import RequestDraft
 from storage.db import make_engine, session_factory
 from tests.orgs import TEST_ORG
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.orgfile import load_org_text
-from bot.services import feedback
-from bot.services.feedback import FeedbackDraft
-from bot.services.org_sync import apply_org
+from bot.feedback import service as feedback
+from bot.feedback.service import FeedbackDraft
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
 from storage.db import session_factory
 from tests.fakes.app_server import BOT_TOKEN
 from tests.fakes.slack_api import FakeSlack

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.web import wsgi_app
+from bot.serving.web import wsgi_app
 from storage.db import make_engine
 from tests.fakes.app_server import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.postgres import free_port

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from bot.log_privacy import WithholdRequestBodies
+from bot.serving.log_privacy import WithholdRequestBodies
 
 
 def _filtered(message: str, *args: object) -> str:

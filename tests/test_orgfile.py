@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.durations import Duration, Unit
-from bot.orgfile import ALWAYS_OPEN, OrgConfig, OrgFileError, Problem, load_org, load_org_text
+from bot.org.model import ALWAYS_OPEN, OrgConfig, OrgFileError, Problem, load_org, load_org_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "org.example.toml"
 

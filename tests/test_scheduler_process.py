@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.orgfile import load_org_text
-from bot.services import filing
-from bot.services.org_sync import apply_org
-from bot.services.requests import RequestDraft
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
+from bot.requests import filing
+from bot.requests.service import RequestDraft
 from storage import migrate
 from storage.db import make_engine, session_factory
 from tests.fakes.app_server import BOT_TOKEN, SIGNING_SECRET

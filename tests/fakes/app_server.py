@@ -13,11 +13,12 @@ from pydantic import SecretStr
 from slack_bolt import App
 from sqlalchemy import Engine
 
-from bot.app import create_app
 from bot.config import Settings
-from bot.deps import Deps, slack_client
-from bot.follow_ups import FollowUps
-from bot.web import wsgi_app
+from bot.deps import Deps
+from bot.serving.app import create_app
+from bot.serving.follow_ups import FollowUps
+from bot.serving.web import wsgi_app
+from bot.slack.client import slack_client
 from storage.db import SessionScope, session_factory
 from tests.fakes.clock import FixedClock
 

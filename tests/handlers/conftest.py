@@ -3,8 +3,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from bot.orgfile import load_org_text
-from bot.services.org_sync import apply_org
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
 from storage.db import session_factory
 from tests.fakes.app_server import BOT_TOKEN, SIGNING_SECRET, running_app
 from tests.fakes.clock import FixedClock

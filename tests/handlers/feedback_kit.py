@@ -5,8 +5,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.ids import Action, BlockId, Callback
-from bot.orgfile import load_org_text
-from bot.services.org_sync import apply_org
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
 from storage.feedback_models import Feedback, Rating
 from tests.fakes.signing import AppResponse, checkboxes, plain_value, radio_buttons, static_select
 from tests.fakes.slack_api import Call

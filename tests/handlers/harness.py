@@ -4,9 +4,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot import jobs
 from bot.ids import Action, BlockId, Callback
-from bot.jobs import TickReport
+from bot.jobs import scheduled as jobs
+from bot.jobs.scheduled import TickReport
 from storage.db import SessionScope
 from tests.fakes.app_server import RunningApp
 from tests.fakes.clock import FixedClock

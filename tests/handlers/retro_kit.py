@@ -11,9 +11,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.ids import Action, BlockId, Callback
-from bot.orgfile import load_org_text
-from bot.retro_tick import RetroTick, retro_tick
-from bot.services.org_sync import apply_org
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
+from bot.retros.tick import RetroTick, retro_tick
 from storage.retro_models import Retro, RetroAction, RetroEntry
 from tests.fakes.signing import AppResponse, checkboxes, datepicker, plain_value, users_select
 from tests.handlers.harness import Harness, Json

@@ -58,8 +58,8 @@ def test_no_log_line_at_info_or_above_carries_feedback_text_or_its_author(
     submit_view(inhouse, "U0ITMGR", Callback.FEEDBACK_REPLY, {BlockId.REPLY: {Action.REPLY: plain_value(SECRET_TEXT)}})
     inhouse.wait_quiet()
     lines = _lines_at_info_or_above(caplog)
-    assert "bot.slack_calls: Could not post feedback 1: channel_not_found " in lines
-    assert "bot.slack_calls: Could not post reply to feedback 2: channel_not_found " in lines
+    assert "bot.slack.calls: Could not post feedback 1: channel_not_found " in lines
+    assert "bot.slack.calls: Could not post reply to feedback 2: channel_not_found " in lines
     assert [line for line in lines if "printer" in line or "U0SAM" in line or "D0SAM" in line] == []
 
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from bot.feedback_digest import send_feedback_digests
+from bot.feedback.digest_outbound import send_feedback_digests
 from bot.ids import Action, BlockId, Callback
 from tests.fakes.signing import plain_value
 from tests.handlers.feedback_kit import click_in, give_feedback, reorganize, resolve, submit_view

@@ -3,11 +3,12 @@
 import pytest
 
 from bot.domain.feedback import Direction
+from bot.feedback import form_input as feedback_forms
+from bot.feedback.service import FeedbackDraft
 from bot.ids import Action, BlockId
-from bot.services.feedback import FeedbackDraft
-from bot.slack_calls import Place
-from handlers import feedback_forms
-from handlers.forms import Errors
+from bot.ratings import form_input as rating_forms
+from bot.slack.calls import Place
+from bot.slack.forms import Errors
 from tests.handlers.feedback_kit import feedback_values
 
 
@@ -50,8 +51,8 @@ def test_a_rating_outside_the_scale_is_refused() -> None:
     [("rate_service_1", (Direction.CUSTOMER_TO_PROVIDER, 1)), ("rate_request_5", (Direction.PROVIDER_TO_CUSTOMER, 5))],
 )
 def test_a_rating_button_says_which_rating_and_score(action_id: str, expected: tuple[Direction, int]) -> None:
-    assert feedback_forms.parse_rating_action(action_id) == expected
-    assert feedback_forms.rating_action_pattern(Action(action_id.rpartition("_")[0])).match(action_id)
+    assert rating_forms.parse_rating_action(action_id) == expected
+    assert rating_forms.rating_action_pattern(Action(action_id.rpartition("_")[0])).match(action_id)
 
 
 def test_the_reply_modal_remembers_the_feedback_and_its_message() -> None:

@@ -2,8 +2,9 @@ from datetime import date
 from typing import Any
 
 from bot.ids import Action, BlockId
-from bot.services.requests import RequestDraft
-from handlers.forms import Errors, parse_request, split_prefill
+from bot.requests.form_input import parse_request, split_prefill
+from bot.requests.service import RequestDraft
+from bot.slack.forms import Errors
 
 TODAY = date(2026, 11, 23)
 

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot import notify
-from bot.services import sla_sweep
+from bot.sla import delivery as notify
+from bot.sla import sweep as sla_sweep
 from tests.handlers.harness import Harness
 
 BREACHED = datetime(2026, 11, 23, 13, 1, tzinfo=UTC)  # the test org's first response was due at 13:00 UTC

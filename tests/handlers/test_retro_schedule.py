@@ -5,9 +5,10 @@ IT's retro runs Fridays at 15:00 Berlin. The bot is running from Monday 2026-11-
 
 import threading
 
-from bot import retro_delivery
-from bot.retro_tick import RetroTick, retro_tick
-from bot.services import retro_claims, retros
+from bot.retros import claims as retro_claims
+from bot.retros import outbound as retro_delivery
+from bot.retros import service as retros
+from bot.retros.tick import RetroTick, retro_tick
 from tests.handlers.harness import Harness
 from tests.handlers.retro_kit import buttons, prompts, retro_rows, tick, use_retro_org, utc
 

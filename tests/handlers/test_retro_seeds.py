@@ -8,7 +8,8 @@ from datetime import datetime
 
 from bot.domain.feedback import Direction
 from bot.domain.lifecycle import EventKind
-from bot.services import ratings, requests
+from bot.ratings import service as ratings
+from bot.requests import service as requests
 from tests.handlers.harness import Card, Harness
 from tests.handlers.retro_kit import PAIR_ORG, prompts, texts, tick, use_retro_org, utc
 

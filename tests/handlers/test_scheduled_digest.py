@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from bot import jobs
-from bot.scheduler import build_scheduler
+from bot.jobs import scheduled as jobs
+from bot.jobs.scheduler import build_scheduler
 from tests.handlers.harness import Harness
 
 MONDAY_NINE_BERLIN = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)

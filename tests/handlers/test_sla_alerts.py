@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.domain.lifecycle import EventKind
 from bot.ids import Action
-from bot.services import requests
+from bot.requests import service as requests
 from storage.models import Outbox, Request
 from tests.handlers.harness import Card, Harness
 
@@ -214,7 +214,7 @@ def test_a_permanent_error_is_given_up_and_logged_not_retried(
 
 
 def test_alerts_detected_before_a_restart_are_delivered_after_it(inhouse: Harness) -> None:
-    from bot.services import sla_sweep
+    from bot.sla import sweep as sla_sweep
 
     inhouse.file_request("U0SAM")
     inhouse.clock.set(utc(23, 13, 1))

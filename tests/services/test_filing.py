@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine, event
 
-from bot.orgfile import load_org_text
-from bot.services import filing, requests
-from bot.services.org_sync import apply_org
-from bot.services.requests import NotFound, RequestDraft, RequestSnapshot
+from bot.errors import NotFound
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
+from bot.requests import filing
+from bot.requests import service as requests
+from bot.requests.service import RequestDraft, RequestSnapshot
 from storage.db import session_factory
 from storage.models import Request, UserHome
 from tests.fakes.clock import FixedClock

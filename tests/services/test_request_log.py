@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 from bot.domain.lifecycle import EventKind, replay
-from bot.orgfile import load_org_text
-from bot.services import filing, requests
-from bot.services.org_sync import apply_org
-from bot.services.requests import RequestDraft
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
+from bot.requests import filing
+from bot.requests import service as requests
+from bot.requests.service import RequestDraft
 from storage.db import SessionScope
 from storage.models import Request
 from tests.fakes.clock import FixedClock

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.services.retro_periods import Period, period_of
+from bot.retros.periods import Period, period_of
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:

@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.orgfile import load_org_text
-from bot.services import filing
-from bot.services.org_sync import apply_org
-from bot.services.requests import RequestDraft
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
+from bot.requests import filing
+from bot.requests.service import RequestDraft
 from storage.db import SessionScope
 from storage.feedback_models import Feedback, Rating
 from tests.orgs import TEST_ORG

@@ -1,7 +1,7 @@
 from sqlmodel import select
 
-from bot.orgfile import load_org_text
-from bot.services.org_sync import apply_org
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
 from storage import directory
 from storage.db import SessionScope
 from storage.models import Agreement, Department, Setting

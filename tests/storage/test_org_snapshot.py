@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from bot.orgfile import load_org_text
-from bot.services import filing
-from bot.services.org_sync import apply_org
-from bot.services.requests import RequestDraft
+from bot.org.apply import apply_org
+from bot.org.model import load_org_text
+from bot.requests import filing
+from bot.requests.service import RequestDraft
 from storage import org_snapshot
 from storage.db import session_factory
 from tests.fakes.clock import FixedClock

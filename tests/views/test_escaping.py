@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from bot.blocks.home import home_view
-from bot.blocks.request_card import filed_confirmation, history_note, request_card, requester_update
-from bot.blocks.text import escape, escaped
 from bot.domain.lifecycle import EventKind, State
+from bot.requests.card import filed_confirmation, history_note, request_card, requester_update
+from bot.requests.home import home_view
+from bot.slack.text import escape, escaped
 from tests.factories import make_snapshot
 
 HOSTILE = "<!channel> see <https://evil.example|your bank> & <@U0CEO>"

@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
-from bot.blocks.feedback import feedback_notice, feedback_sent, reply_note, reply_to_author
-from bot.blocks.feedback_digest import digest_message
-from bot.blocks.request_card import request_card
 from bot.domain.feedback import Direction, RequestRating
 from bot.domain.lifecycle import State
-from bot.services.feedback import FeedbackNotice
-from bot.services.feedback_digest import DepartmentDigest, DigestComment, PartnerAverages
+from bot.feedback.blocks import feedback_notice, feedback_sent, reply_note, reply_to_author
+from bot.feedback.digest import DepartmentDigest, DigestComment, PartnerAverages
+from bot.feedback.digest_blocks import digest_message
+from bot.feedback.service import FeedbackNotice
+from bot.requests.card import request_card
 from tests.factories import make_snapshot
 from tests.fakes import block_limits
 

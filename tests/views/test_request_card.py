@@ -1,6 +1,6 @@
-from bot.blocks.request_card import request_card
 from bot.domain.lifecycle import State
 from bot.ids import Action
+from bot.requests.card import request_card
 from tests.factories import make_snapshot
 
 

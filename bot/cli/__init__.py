@@ -1,0 +1,1 @@
+"""The ``inhouse`` command line: one module per command group."""

@@ -1,0 +1,141 @@
+"""``inhouse …``: builds Settings and Deps and hands them to the part that does the work."""
+
+import argparse
+import logging
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from bot.cli import feedback, retro, sla
+from bot.cli.support import CliError, apply_org_file, build_deps, load_org_file, open_database
+from bot.config import Settings, explain_missing
+from bot.jobs.scheduler import build_scheduler
+from storage import migrate
+from storage.db import make_engine
+
+log = logging.getLogger("inhouse")
+
+
+def cmd_org_check(args: argparse.Namespace, settings: Settings) -> int:
+    org = load_org_file(args.file)
+    print(
+        f"{args.file}: OK ({len(org.departments)} departments, {len(org.agreements)} agreements, "
+        f"{len(org.calendars)} calendars, {len(org.retros)} retros)"
+    )
+    return 0
+
+
+def cmd_org_apply(args: argparse.Namespace, settings: Settings) -> int:
+    org = load_org_file(args.file)
+    apply_org_file(open_database(settings), org, args.file)
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    migrate.upgrade(make_engine(settings.database_url))
+    print("Database schema is current.")
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    """The scheduler alone: for deployments whose web tier runs several workers or hosts."""
+    missing = [name for name in settings.missing_for("http") if name == "SLACK_BOT_TOKEN"]
+    if missing:
+        raise CliError(explain_missing(missing))
+    scheduler = build_scheduler(build_deps(settings, open_database(settings)), blocking=True)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("Scheduler running")
+    scheduler.start()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    missing = settings.missing_for(args.mode)
+    if missing:
+        raise CliError(explain_missing(missing))
+    engine = open_database(settings)
+    if settings.inhouse_org is not None:
+        apply_org_file(engine, load_org_file(settings.inhouse_org), settings.inhouse_org)
+    else:
+        log.warning("INHOUSE_ORG is not set: running with the departments already in the database.")
+    deps = build_deps(settings, engine)
+    from bot.serving.app import create_app  # late: building the App calls Slack's auth.test
+
+    app = create_app(deps)
+    if args.mode == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        scheduler = None if args.no_scheduler else build_scheduler(deps, blocking=False)
+        if scheduler is not None:
+            scheduler.start()
+        assert settings.slack_app_token is not None
+        try:
+            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+        return 0
+    from bot.serving.gunicorn import serve
+    from bot.serving.web import wsgi_app
+
+    # One scheduler beside the web workers, in a process of its own: never one per worker.
+    scheduler_process = None if args.no_scheduler else subprocess.Popen([sys.executable, "-m", "bot", "scheduler"])
+    try:
+        serve(wsgi_app(app, engine, deps.after_ack), engine, port=args.port, workers=args.workers, threads=args.threads)
+    finally:
+        if scheduler_process is not None:
+            scheduler_process.terminate()
+            scheduler_process.wait(timeout=60)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inhouse", description="Inhouse: internal service requests in Slack.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="connect to Slack and serve")
+    run.add_argument("--mode", choices=["socket", "http"], default="socket")
+    run.add_argument("--port", type=int, default=3000)
+    run.add_argument("--workers", type=int, default=2, help="HTTP worker processes (default 2)")
+    run.add_argument("--threads", type=int, default=8, help="threads per HTTP worker (default 8)")
+    run.add_argument("--no-scheduler", action="store_true", help="do not run the scheduler with this process")
+    run.set_defaults(handler=cmd_run)
+
+    commands.add_parser("scheduler", help="run the scheduled jobs alone (SLA sweep, alerts)").set_defaults(
+        handler=cmd_scheduler
+    )
+
+    org = commands.add_parser("org", help="the org file").add_subparsers(dest="org_command", required=True)
+    check = org.add_parser("check", help="validate an org file and list every problem")
+    check.add_argument("file", type=Path)
+    check.set_defaults(handler=cmd_org_check)
+    apply = org.add_parser("apply", help="apply an org file to the database, all or nothing")
+    apply.add_argument("file", type=Path)
+    apply.set_defaults(handler=cmd_org_apply)
+
+    db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="migrate the database schema to the current version").set_defaults(
+        handler=cmd_db_upgrade
+    )
+    sla.add_commands(commands)
+    retro.add_commands(commands)
+    feedback.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        code: int = args.handler(args, Settings())
+    except CliError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return code

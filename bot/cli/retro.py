@@ -1,0 +1,57 @@
+"""``inhouse retro …``: start or close a retrospective now (operators, and tests travelling in time)."""
+
+import argparse
+
+from bot.cli.sla import instant
+from bot.cli.support import CliError, build_deps, open_database
+from bot.clock import system_clock
+from bot.config import Settings, explain_missing
+from bot.deps import Deps
+from bot.errors import NotAllowed, NotFound
+from bot.retros import service as retros
+from bot.retros.tick import post_prompts, retro_tick
+
+
+def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
+    deps = _checked_deps(settings)
+    at = args.at or system_clock()
+    try:
+        with deps.session_scope() as session:
+            retros.start(session, args.retro, at)
+    except (NotFound, NotAllowed) as refusal:
+        raise CliError(str(refusal)) from refusal
+    posted = post_prompts(deps, at)
+    print(f"Retro {args.retro} started; {posted} prompt posted.")
+    return 0
+
+
+def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
+    deps = _checked_deps(settings)
+    at = args.at or system_clock()
+    try:
+        with deps.session_scope() as session:
+            retros.close_now(session, args.retro, at)
+    except NotFound as missing:
+        raise CliError(str(missing)) from missing
+    report = retro_tick(deps, at)
+    print(f"Retro {args.retro} closed; {report.closed} summary posted.")
+    return 0
+
+
+def _checked_deps(settings: Settings) -> Deps:
+    missing = [name for name in settings.missing_for("http") if name == "SLACK_BOT_TOKEN"]
+    if missing:
+        raise CliError(explain_missing(missing))
+    return build_deps(settings, open_database(settings))
+
+
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    retro = commands.add_parser("retro", help="retrospectives").add_subparsers(dest="retro_command", required=True)
+    for name, handler, help_text in (
+        ("start", cmd_start, "start RETRO's retrospective now (or --at), with its prompt"),
+        ("close", cmd_close, "close RETRO's open retrospective now (or --at) and post its summary"),
+    ):
+        command = retro.add_parser(name, help=help_text)
+        command.add_argument("retro", help="the id of a [[retros]] entry: a department id, or a pair as it-sales")
+        command.add_argument("--at", type=instant, default=None, help="as of this ISO 8601 instant")
+        command.set_defaults(handler=handler)

@@ -1,0 +1,73 @@
+"""What the ``inhouse`` commands share: the database, the org file, Deps, and the operator's errors."""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.clock import system_clock
+from bot.config import Settings
+from bot.deps import Deps
+from bot.org.apply import apply_org
+from bot.org.model import OrgConfig, OrgFileError, load_org
+from bot.serving.follow_ups import FollowUps
+from bot.slack.client import slack_client
+from storage import migrate
+from storage.db import is_sqlite, make_engine, session_factory
+
+log = logging.getLogger("inhouse")
+
+
+# Few, but enough for Slack's 100 ms answers: the work after an ack waits for the acks anyway (bot.serving.follow_ups).
+AFTER_ACK_THREADS = 4
+MODAL_THREADS = 8  # opening modals, apart: a person is waiting, and the trigger expires
+
+
+class CliError(Exception):
+    """Something the operator must fix; the message says what."""
+
+
+def open_database(settings: Settings) -> Engine:
+    """The engine, schema current: SQLite is upgraded in place, PostgreSQL must be upgraded explicitly."""
+    engine = make_engine(settings.database_url)
+    if is_sqlite(engine):
+        migrate.upgrade(engine)
+    elif not migrate.is_current(engine):
+        raise CliError("The database schema is not current: run `inhouse db upgrade` first.")
+    return engine
+
+
+def load_org_file(path: Path) -> OrgConfig:
+    try:
+        return load_org(path)
+    except OrgFileError as error:
+        raise CliError(str(error)) from error
+
+
+def apply_org_file(engine: Engine, org: OrgConfig, source: Path) -> None:
+    with session_factory(engine)() as session:
+        applied = apply_org(session, org)
+    retired = f"; deactivated: {', '.join(applied.deactivated)}" if applied.deactivated else ""
+    log.info(
+        "Applied %s: %d departments, %d agreements, %d calendars%s",
+        source,
+        applied.departments,
+        applied.agreements,
+        applied.calendars,
+        retired,
+    )
+
+
+def build_deps(settings: Settings, engine: Engine) -> Deps:
+    return Deps(
+        settings=settings,
+        session_scope=session_factory(engine),
+        read_scope=session_factory(engine, read_only=True),
+        clock=system_clock,
+        slack=slack_client(settings),
+        after_ack=FollowUps(
+            ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="after-ack"),
+            ThreadPoolExecutor(MODAL_THREADS, thread_name_prefix="modals"),
+        ),
+    )

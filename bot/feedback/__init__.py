@@ -1,0 +1,1 @@
+"""Feedback to a department: submitting and replying, its messages, and the managers' weekly digest."""

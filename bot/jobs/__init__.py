@@ -1,0 +1,1 @@
+"""Scheduled work: the jobs, and the APScheduler wiring that runs them."""

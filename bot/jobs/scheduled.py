@@ -1,0 +1,52 @@
+"""Scheduled work. Each job opens its own session scope and reads time from the injected clock."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.deps import Deps
+from bot.feedback.digest_outbound import send_feedback_digests
+from bot.sla import delivery as notify
+from bot.sla import sweep as sla_sweep
+from storage import runs
+from storage.feedback import org_timezone
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    swept: bool
+    milestones: int
+    delivery: notify.Delivery
+
+
+def sla_tick(deps: Deps, now: datetime | None = None) -> TickReport:
+    """One sweep (detect and owe alerts, one transaction), then deliver what is owed."""
+    now = now or deps.clock()
+    with deps.session_scope() as session:
+        result = sla_sweep.sweep(session, now)
+    delivery = notify.deliver(deps, now)
+    if result.milestones or delivery.sent or delivery.dead:
+        log.info(
+            "SLA tick: %d milestones, %d sent, %d retrying, %d dead",
+            result.milestones,
+            delivery.sent,
+            delivery.retrying,
+            delivery.dead,
+        )
+    return TickReport(result.ran, result.milestones, delivery)
+
+
+def weekly_feedback_digest(deps: Deps, now: datetime | None = None) -> int | None:
+    """The week's feedback digest, once per day it is due even with several schedulers; DMs sent, or None."""
+    now = now or deps.clock()
+    with deps.session_scope() as session:
+        zone = ZoneInfo(org_timezone(session))
+        day_start = datetime.combine(now.astimezone(zone).date(), time(), zone)
+        if not runs.claim(session, "feedback_digest", day_start, now):
+            return None
+    sent = send_feedback_digests(deps, now)
+    log.info("Feedback digest: %d DMs", sent)
+    return sent

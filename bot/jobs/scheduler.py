@@ -1,0 +1,51 @@
+"""APScheduler wiring: which jobs run when. Jobs are rebuilt from code and the org at every start,
+so no job state is stored (nothing pickled)."""
+
+from datetime import UTC
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.deps import Deps
+from bot.jobs import scheduled as jobs
+from bot.retros import tick as retro_tick
+from storage.feedback import org_timezone
+
+SLA_TICK_SECONDS = 60
+
+
+def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
+    scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler: BaseScheduler = scheduler_class(
+        timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 55}
+    )
+    scheduler.add_job(
+        jobs.sla_tick,
+        IntervalTrigger(seconds=SLA_TICK_SECONDS, timezone=UTC),
+        args=[deps],
+        id="sla_tick",
+        name="SLA sweep and outbox delivery",
+        next_run_time=deps.clock(),
+    )
+    with deps.session_scope() as session:
+        zone = org_timezone(session)
+    scheduler.add_job(
+        jobs.weekly_feedback_digest,
+        CronTrigger(day_of_week="mon", hour=9, timezone=zone),
+        args=[deps],
+        id="feedback_digest",
+        name="Weekly feedback digest to managers",
+        misfire_grace_time=6 * 3600,  # a scheduler down at 09:00 still sends it that morning
+    )
+    scheduler.add_job(
+        retro_tick.retro_tick,
+        IntervalTrigger(seconds=SLA_TICK_SECONDS, timezone=UTC),
+        args=[deps],
+        id="retro_tick",
+        name="Retrospectives: open, close, nudge (periods computed from the org's crons)",
+        next_run_time=deps.clock(),
+    )
+    return scheduler

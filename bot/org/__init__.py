@@ -1,0 +1,1 @@
+"""The org file: its model, reading and checking it, and applying it to the database."""

@@ -1,0 +1,1 @@
+"""Requests between departments: filing and working them, their card, modals, Home tab and messages."""

@@ -1,0 +1,80 @@
+"""Filing a new request in two steps: the reads, then a writer's turn that holds only the INSERTs.
+
+On SQLite writers take turns, and every other writer waits while one holds the turn. So ``prepare_filing``
+(the org, the agreement, the business-hours clocks) runs in a read-only scope, and ``file_request`` writes
+the rows. An org file applied between the two is caught: ``file_request`` prepares again with it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.domain.lifecycle import Event, EventKind, State
+from bot.errors import NotFound
+from bot.requests.service import RequestDraft, RequestSnapshot, apply_promise, event_row, snapshot_of
+from bot.sla import clocks as sla_clocks
+from storage import directory, org_snapshot, rows
+from storage.models import Request
+from storage.org_snapshot import OrgDepartment, OrgSnapshot
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A request ready to be written, and what it was prepared from."""
+
+    draft: RequestDraft
+    requester: str
+    now: datetime
+    org_version: str | None
+    request: Request  # not in any session yet
+    provider: OrgDepartment
+    customer_name: str | None
+
+
+def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: datetime) -> Filing:
+    org = org_snapshot.current(session)
+    provider = _active(org, draft.provider_id)
+    told = draft.requester_department_id
+    customer = _active(org, told).id if told is not None else directory.home_department(session, requester)
+    request = Request(
+        provider_id=provider.id,
+        requester_id=requester,
+        requester_department_id=customer,
+        priority=draft.priority,
+        description=draft.description,
+        needed_by=draft.needed_by,
+        state=State.OPEN,
+        created_at=now,
+        updated_at=now,
+    )
+    apply_promise(session, request, provider, now)
+    request.next_check_at = sla_clocks.first_check(request)
+    customer_department = org.departments.get(customer) if customer is not None else None
+    customer_name = customer_department.name if customer_department else None
+    return Filing(draft, requester, now, org.version, request, provider, customer_name)
+
+
+def file_request(session: Session, filing: Filing) -> RequestSnapshot:
+    """Write the prepared request and its CREATED event; raises NotFound if its department just left the org."""
+    if org_snapshot.current(session).version != filing.org_version:  # an org file was applied since the reads
+        filing = prepare_filing(session, filing.draft, filing.requester, filing.now)
+    request = filing.request
+    if filing.draft.requester_department_id is not None:
+        directory.remember_home(session, request.requester_id, filing.draft.requester_department_id)
+    request.id = rows.insert_returning_id(session, request)
+    created = Event(EventKind.CREATED, request.requester_id, request.created_at, provider=request.provider_id)
+    rows.insert_returning_id(session, event_row(request.id, created))
+    return snapshot_of(request, filing.provider, filing.customer_name)  # a new request: no alerts, no ratings
+
+
+def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:
+    """Prepare and file in one transaction."""
+    return file_request(session, prepare_filing(session, draft, requester, now))
+
+
+def _active(org: OrgSnapshot, department_id: str) -> OrgDepartment:
+    department = org.active_department(department_id)
+    if department is None:
+        raise NotFound(f"There is no department {department_id!r}.")
+    return department

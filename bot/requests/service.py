@@ -1,0 +1,328 @@
+"""Use cases of a request: file it, work it, look it up. No Slack here, and no commit."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from bot.domain import lifecycle
+from bot.domain.alerts import Level, Metric
+from bot.domain.feedback import RequestRating
+from bot.domain.lifecycle import Event, EventKind, Priority, State, Status
+from bot.errors import NotAllowed, NotFound
+from bot.sla import clocks as sla_clocks
+from bot.sla.promises import Provider, promise_for
+from storage import directory
+from storage import feedback as feedback_store
+from storage.models import Department, Request, RequestEvent
+
+OPEN_STATES = (State.OPEN, State.ACKNOWLEDGED, State.WAITING)
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    provider_id: str
+    priority: str
+    description: str
+    needed_by: date | None = None
+    requester_department_id: str | None = None  # asked only when we do not know it
+
+
+class ShownProvider(Provider, Protocol):
+    """What a snapshot shows of a provider: an ORM row or the org snapshot's copy."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def channel(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class RequestSnapshot:
+    """What the views need to show a request, detached from the session."""
+
+    number: int
+    provider_id: str
+    provider_name: str
+    provider_channel: str
+    requester_id: str
+    requester_department_name: str | None
+    priority: str
+    description: str
+    needed_by: date | None
+    state: State
+    assignee_id: str | None
+    created_at: datetime
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    resolution_note: str | None
+    card_channel: str | None
+    card_ts: str | None
+    overdue: tuple[Metric, ...] = ()
+    ratings: tuple[RequestRating, ...] = ()  # shown on the card once given
+
+
+def act(session: Session, number: int, kind: EventKind, actor: str, now: datetime) -> RequestSnapshot:
+    """Acknowledge, pause, resume or reopen: the buttons that need nothing but a click."""
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    _transition(session, request, Event(kind, actor, now))
+    return snapshot(session, request)
+
+
+def resolve(session: Session, number: int, actor: str, note: str, now: datetime) -> RequestSnapshot:
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    _transition(session, request, Event(EventKind.RESOLVED, actor, now, note=note))
+    return snapshot(session, request)
+
+
+def transfer(
+    session: Session, number: int, actor: str, to_department: str, now: datetime, note: str | None = None
+) -> RequestSnapshot:
+    """Hand the request to another department, under that department's agreement from now on."""
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    provider = _department(session, to_department)
+    _transition(session, request, Event(EventKind.TRANSFERRED, actor, now, provider=provider.id, note=note))
+    request.sla_cycle += 1  # both clocks start again, under the new provider's agreement
+    apply_promise(session, request, provider, now)
+    sla_clocks.schedule_next_check(session, request)
+    request.card_channel = request.card_ts = None
+    session.add(request)
+    session.flush()
+    return snapshot(session, request)
+
+
+def change_priority(session: Session, number: int, actor: str, priority: str, now: datetime) -> RequestSnapshot:
+    """A new priority may mean another agreement: its targets apply, counting what was already used."""
+    request = _request(session, number)
+    _require_staff(session, request.provider_id, actor)
+    if priority not in set(Priority):
+        raise NotFound(f"There is no priority {priority!r}.")
+    if priority == request.priority:
+        return snapshot(session, request)
+    _transition(session, request, Event(EventKind.REPRIORITIZED, actor, now, note=priority))
+    request.priority = priority
+    provider = _department(session, request.provider_id)
+    sla_clocks.retarget(request, promise_for(session, provider, request.requester_department_id, priority), now)
+    sla_clocks.schedule_next_check(session, request)
+    session.add(request)
+    session.flush()
+    return snapshot(session, request)
+
+
+def record_reply(session: Session, channel: str, thread_ts: str, author: str, now: datetime) -> RequestSnapshot | None:
+    """A provider's public reply under the card is a first response: the request, if this reply was it.
+
+    Idempotent, so Slack's redelivery of the same message event changes nothing.
+    """
+    query = select(Request).where(Request.card_channel == channel, Request.card_ts == thread_ts)
+    request = session.exec(query.with_for_update()).first()
+    if request is None or request.first_response_at is not None or request.state == State.RESOLVED:
+        return None
+    if not directory.is_staff(session, request.provider_id, author):
+        return None
+    _transition(session, request, Event(EventKind.REPLIED, author, now))
+    return snapshot(session, request)
+
+
+def check_staff(session: Session, number: int, actor: str) -> RequestSnapshot:
+    """The request, if ``actor`` may work it; raises NotAllowed or NotFound otherwise."""
+    request = _request(session, number, lock=False)
+    _require_staff(session, request.provider_id, actor)
+    return snapshot(session, request)
+
+
+def attach_card(session: Session, number: int, channel: str, ts: str) -> None:
+    """One UPDATE, without loading the row: it runs in a writer's turn right after every new request."""
+    statement = update(Request).where(col(Request.id) == number).values(card_channel=channel, card_ts=ts)
+    session.connection().execute(statement)
+
+
+def get(session: Session, number: int) -> RequestSnapshot:
+    return snapshot(session, _request(session, number))
+
+
+def open_requests_of(session: Session, requester: str) -> list[RequestSnapshot]:
+    query = select(Request).where(Request.requester_id == requester, col(Request.state).in_(OPEN_STATES))
+    return [snapshot(session, r) for r in session.exec(query.order_by(col(Request.id)))]
+
+
+def open_queue(session: Session, department_id: str) -> list[RequestSnapshot]:
+    query = select(Request).where(Request.provider_id == department_id, col(Request.state).in_(OPEN_STATES))
+    return [snapshot(session, r) for r in session.exec(query.order_by(col(Request.id)))]
+
+
+def queues_of(session: Session, user: str) -> list[tuple[str, list[RequestSnapshot]]]:
+    """The open queue of each department the user works in, with the department's name: the Home tab's."""
+    queues = []
+    for department_id in directory.staff_departments(session, user):
+        department = directory.get_department(session, department_id)
+        if department is not None:
+            queues.append((department.name, open_queue(session, department_id)))
+    return queues
+
+
+def departments(session: Session) -> list[tuple[str, str]]:
+    """The active departments as (id, name), by name: what the request and transfer modals offer."""
+    return [(d.id, d.name) for d in directory.active_departments(session)]
+
+
+def knows_home(session: Session, user: str) -> bool:
+    """Whether the user's own department is known (from the org file, or because they told us)."""
+    return directory.home_department(session, user) is not None
+
+
+def history(session: Session, number: int) -> list[Event]:
+    query = select(RequestEvent).where(RequestEvent.request_id == number).order_by(col(RequestEvent.id))
+    return [
+        Event(EventKind(row.kind), row.actor_id, row.at, provider=row.provider_id, note=row.note)
+        for row in session.exec(query)
+    ]
+
+
+def snapshot(session: Session, request: Request) -> RequestSnapshot:
+    assert request.id is not None
+    provider = session.get(Department, request.provider_id)
+    assert provider is not None
+    customer = session.get(Department, request.requester_department_id) if request.requester_department_id else None
+    return snapshot_of(
+        request,
+        provider,
+        customer.name if customer is not None else None,
+        overdue=_overdue(session, request),
+        ratings=tuple(feedback_store.request_ratings(session, request.id)),
+    )
+
+
+def snapshot_of(
+    request: Request,
+    provider: ShownProvider,
+    customer_name: str | None,
+    *,
+    overdue: tuple[Metric, ...] = (),
+    ratings: tuple[RequestRating, ...] = (),
+) -> RequestSnapshot:
+    assert request.id is not None
+    return RequestSnapshot(
+        number=request.id,
+        provider_id=provider.id,
+        provider_name=provider.name,
+        provider_channel=provider.channel,
+        requester_id=request.requester_id,
+        requester_department_name=customer_name,
+        priority=request.priority,
+        description=request.description,
+        needed_by=request.needed_by,
+        state=State(request.state),
+        assignee_id=request.assignee_id,
+        created_at=request.created_at,
+        first_response_due=request.first_response_due,
+        resolution_due=request.resolution_due,
+        first_response_at=request.first_response_at,
+        resolved_at=request.resolved_at,
+        resolution_note=request.resolution_note,
+        card_channel=request.card_channel,
+        card_ts=request.card_ts,
+        overdue=overdue,
+        ratings=ratings,
+    )
+
+
+def _overdue(session: Session, request: Request) -> tuple[Metric, ...]:
+    """Metrics whose breach was raised in this cycle and whose clock still runs."""
+    running = {Metric.FIRST_RESPONSE: request.first_response_at is None, Metric.RESOLUTION: request.resolved_at is None}
+    breached = {metric for metric, level in sla_clocks.raised(session, request) if level is Level.BREACH}
+    return tuple(metric for metric in sla_clocks.METRICS if metric in breached and running[metric])
+
+
+def _request(session: Session, number: int, *, lock: bool = True) -> Request:
+    # Row lock on PostgreSQL so two simultaneous clicks apply one after the other
+    # (SQLite already serializes writers with BEGIN IMMEDIATE).
+    request = session.get(Request, number, with_for_update=lock)
+    if request is None:
+        raise NotFound(f"There is no request #{number}.")
+    return request
+
+
+def _department(session: Session, department_id: str) -> Department:
+    department = directory.get_department(session, department_id)
+    if department is None:
+        raise NotFound(f"There is no department {department_id!r}.")
+    return department
+
+
+def _require_staff(session: Session, department_id: str, user: str) -> None:
+    if not directory.is_staff(session, department_id, user):
+        department = _department(session, department_id)
+        raise NotAllowed(f"Only members and managers of {department.name} can work on its requests.")
+
+
+def apply_promise(session: Session, request: Request, provider: Provider, now: datetime) -> None:
+    promise = promise_for(session, provider, request.requester_department_id, request.priority)
+    request.promise = promise.to_dict() if promise else None
+    request.first_response_due = request.resolution_due = None
+    sla_clocks.start(request, sla_clocks.METRICS, now)
+
+
+def _status(request: Request) -> Status:
+    return Status(
+        state=State(request.state),
+        provider=request.provider_id,
+        assignee=request.assignee_id,
+        first_response_at=request.first_response_at,
+        resolved_at=request.resolved_at,
+        waiting_since=request.waiting_since,
+        resolution_note=request.resolution_note,
+    )
+
+
+def _transition(session: Session, request: Request, event: Event) -> None:
+    status = lifecycle.apply(_status(request), event)
+    request.state = status.state
+    request.provider_id = status.provider
+    request.assignee_id = status.assignee
+    request.first_response_at = status.first_response_at
+    request.resolved_at = status.resolved_at
+    request.waiting_since = status.waiting_since
+    request.resolution_note = status.resolution_note
+    request.updated_at = event.at
+    _move_clocks(request, event)
+    session.add(request)
+    _append(session, request, event)
+    sla_clocks.schedule_next_check(session, request)
+
+
+def _move_clocks(request: Request, event: Event) -> None:
+    match event.kind:
+        case EventKind.PAUSED:
+            sla_clocks.pause(request, event.at)
+        case EventKind.RESUMED:
+            sla_clocks.resume(request, event.at)
+        case EventKind.REOPENED:
+            request.sla_cycle += 1  # the resolution clock restarts; its earlier breach still counts
+            sla_clocks.start(request, (Metric.RESOLUTION,), event.at)
+
+
+def _append(session: Session, request: Request, event: Event) -> None:
+    assert request.id is not None
+    session.add(event_row(request.id, event))
+    session.flush()
+
+
+def event_row(request_id: int, event: Event) -> RequestEvent:
+    """The event log's row for ``event``."""
+    return RequestEvent(
+        request_id=request_id,
+        kind=event.kind,
+        actor_id=event.actor,
+        at=event.at,
+        provider_id=event.provider,
+        note=event.note,
+    )

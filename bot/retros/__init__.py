@@ -1,0 +1,1 @@
+"""Retrospectives: schedules and periods, facts, entries and action items, their messages and their job."""

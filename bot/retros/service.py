@@ -1,0 +1,219 @@
+"""Use cases of retrospectives: open one per period, take entries and action items, close. No Slack, no commit.
+
+Posting to Slack happens after the transaction; these functions claim the work (``claim_*``) so that one
+sender does it, and record what Slack answered (``record_*``).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.domain import retros as domain
+from bot.domain.calendars import BusinessCalendar
+from bot.domain.durations import parse_duration
+from bot.domain.sla import due_at
+from bot.errors import NotAllowed, NotFound
+from bot.retros import facts as retro_facts
+from bot.retros.periods import Period, period_of, previous_start
+from bot.retros.views import ActionView, RetroView, action_view, retro_view
+from storage import directory
+from storage.models import Department
+from storage.retro_models import Retro, RetroAction, RetroEntry, RetroSchedule
+
+RETRO_LOCK = 0x5E7_0000  # PostgreSQL advisory lock id: one retro tick opens retros at a time
+LEASE = timedelta(minutes=5)
+FIRST_FACTS = timedelta(days=7)  # a retro with no earlier period counts the week before it
+
+
+class Closed(NotAllowed):
+    """The retro no longer takes entries."""
+
+
+class AlreadyStarted(NotAllowed):
+    """This period's retro exists."""
+
+
+def take_lock(session: Session) -> bool:
+    """On PostgreSQL, one tick at a time across processes (released at commit); SQLite serializes writers."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.exec(text("SELECT pg_try_advisory_xact_lock(:id)").bindparams(id=RETRO_LOCK)).one()[0])  # type: ignore[call-overload]
+
+
+def open_due(session: Session, now: datetime) -> list[int]:
+    """Open every retro whose period has begun and has none yet (a missed one too, while its period lasts)."""
+    if not take_lock(session):
+        return []
+    opened = []
+    for schedule in session.exec(select(RetroSchedule).where(col(RetroSchedule.active))):
+        if schedule.since is None:
+            schedule.since = now
+            session.add(schedule)
+        period = period_of(schedule.cron, schedule.timezone, now)
+        if period is None or period.start < schedule.since or _held(session, schedule.id, period):
+            continue
+        retro = _open(session, schedule, period, now)
+        if retro is not None and retro.id is not None:
+            opened.append(retro.id)
+    session.flush()
+    return opened
+
+
+def start(session: Session, schedule_id: str, at: datetime) -> int:
+    """Open the retro of the period ``at`` falls in, now (the operator's ``retro start``)."""
+    schedule = session.get(RetroSchedule, schedule_id)
+    if schedule is None or not schedule.active:
+        raise NotFound(f"There is no retro {schedule_id!r} in the org file.")
+    period = period_of(schedule.cron, schedule.timezone, at) or Period(at, at + timedelta(days=7))
+    retro = None if _held(session, schedule_id, period) else _open(session, schedule, period, at)
+    if retro is None or retro.id is None:
+        raise AlreadyStarted(f"Retro {schedule_id!r} of the period from {period.start.isoformat()} has started.")
+    return retro.id
+
+
+def close_now(session: Session, schedule_id: str, at: datetime) -> int:
+    """Make the latest open retro of ``schedule_id`` due to close at ``at``; the tick closes it."""
+    query = (
+        select(Retro)
+        .where(Retro.schedule_id == schedule_id, col(Retro.closed_at).is_(None))
+        .order_by(col(Retro.period_start).desc())
+    )
+    retro = session.exec(query).first()
+    if retro is None or retro.id is None:
+        raise NotFound(f"Retro {schedule_id!r} has no open retrospective.")
+    retro.closes_at = min(retro.closes_at, at)
+    session.add(retro)
+    session.flush()
+    return retro.id
+
+
+def _held(session: Session, schedule_id: str, period: Period) -> bool:
+    query = select(Retro.id).where(Retro.schedule_id == schedule_id, Retro.period_start == period.start)
+    return session.exec(query).first() is not None
+
+
+def _open(session: Session, schedule: RetroSchedule, period: Period, now: datetime) -> Retro | None:
+    previous = _previous(session, schedule.id, period.start)
+    since = previous.opened_at if previous else previous_start(schedule.cron, schedule.timezone, period)
+    since = since or period.start - FIRST_FACTS
+    retro = Retro(
+        schedule_id=schedule.id,
+        period_start=period.start,
+        period_end=period.end,
+        facts_since=since,
+        opened_at=now,
+        closes_at=due_at(_calendar(session, schedule), now, parse_duration(schedule.window)),
+        channel=schedule.channel,
+        template=schedule.template,
+        departments=list(schedule.departments),
+        facts={"services": retro_facts.gather(session, schedule.departments, since, now)},
+    )
+    try:
+        with session.begin_nested():
+            session.add(retro)
+    except IntegrityError:  # another scheduler opened it first
+        return None
+    if previous is not None:
+        for action in _actions_of(session, previous.id):
+            if action.status == domain.OPEN:
+                action.carried_into = retro.id
+                session.add(action)
+    session.flush()
+    return retro
+
+
+def _previous(session: Session, schedule_id: str, before: datetime) -> Retro | None:
+    query = select(Retro).where(Retro.schedule_id == schedule_id, col(Retro.period_start) < before)
+    return session.exec(query.order_by(col(Retro.period_start).desc())).first()
+
+
+def _calendar(session: Session, schedule: RetroSchedule) -> BusinessCalendar:
+    department = session.get(Department, schedule.departments[0])
+    assert department is not None, "apply the org file: a retro's department is missing"
+    return BusinessCalendar.from_dict(directory.calendar_spec(session, department.calendar_id))
+
+
+def _actions_of(session: Session, retro_id: int | None) -> list[RetroAction]:
+    query = select(RetroAction).where(RetroAction.retro_id == retro_id).order_by(col(RetroAction.id))
+    return list(session.exec(query))
+
+
+def view(session: Session, retro_id: int) -> RetroView:
+    retro = session.get(Retro, retro_id)
+    if retro is None:
+        raise NotFound("That retrospective is no longer here.")
+    return retro_view(session, retro)
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    kind: str
+    text: str
+    signed: bool
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    text: str
+    owner_id: str
+    due_on: date
+    signed: bool
+
+
+def _open_retro(session: Session, retro_id: int, now: datetime) -> Retro:
+    retro = session.get(Retro, retro_id, with_for_update=True)
+    if retro is None:
+        raise NotFound("That retrospective is no longer here.")
+    if retro.closed_at is not None or now >= retro.closes_at:
+        raise Closed("This retrospective has closed: entries are no longer taken.")
+    return retro
+
+
+def add_entry(session: Session, retro_id: int, draft: EntryDraft, author: str, now: datetime) -> RetroView:
+    retro = _open_retro(session, retro_id, now)
+    if domain.kind(retro.template, draft.kind) is None:
+        raise NotFound(f"This retrospective takes no {draft.kind!r} entries.")
+    session.add(
+        RetroEntry(
+            retro_id=retro_id,
+            kind=draft.kind,
+            text=draft.text,
+            anonymous=not draft.signed,
+            author_id=author if draft.signed else None,
+        )
+    )
+    session.flush()
+    return retro_view(session, retro)
+
+
+def add_action(session: Session, retro_id: int, draft: ActionDraft, author: str, now: datetime) -> ActionView:
+    retro = _open_retro(session, retro_id, now)
+    row = RetroAction(
+        retro_id=retro_id,
+        text=draft.text,
+        owner_id=draft.owner_id,
+        due_on=draft.due_on,
+        anonymous=not draft.signed,
+        author_id=author if draft.signed else None,
+    )
+    session.add(row)
+    session.flush()
+    return action_view(session, row, retro)
+
+
+def mark_done(session: Session, action_id: int, user: str, now: datetime) -> ActionView:
+    row = session.get(RetroAction, action_id, with_for_update=True)
+    if row is None:
+        raise NotFound("That action item is no longer here.")
+    if row.owner_id != user:
+        raise NotAllowed(f"Only its owner, <@{row.owner_id}>, marks this action item done.")
+    if row.status != domain.DONE:
+        row.status, row.done_at = domain.DONE, now
+        session.add(row)
+        session.flush()
+    retro = session.get(Retro, row.retro_id)
+    assert retro is not None
+    return action_view(session, row, retro)

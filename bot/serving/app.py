@@ -1,0 +1,62 @@
+"""The app factory: one Bolt App with every listener registered explicitly."""
+
+import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.context import BoltContext
+from slack_sdk.errors import SlackApiError
+
+import handlers.feedback
+import handlers.home
+import handlers.ratings
+import handlers.requests
+import handlers.retros
+from bot.deps import Deps
+from bot.serving.log_privacy import withhold_request_bodies
+from handlers.after_ack import apologize
+
+log = logging.getLogger(__name__)
+
+
+# Bolt runs every listener on one thread pool, the part before ack() included. With Bolt's default of 5
+# threads, a burst's acks wait behind the Slack calls that earlier listeners make after acking; 32 leaves
+# a thread for each of a worker's request threads and for the work after the acks.
+LISTENER_THREADS = 32
+
+
+def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
+    secret = deps.settings.slack_signing_secret
+    app = App(
+        client=deps.slack,
+        signing_secret=secret.get_secret_value() if secret else None,
+        logger=withhold_request_bodies(logging.getLogger("inhouse.bolt")),
+        listener_executor=listener_executor or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+    )
+
+    @app.middleware
+    def inject_deps(context: BoltContext, next: Any) -> None:
+        context["deps"] = deps
+        next()
+
+    @app.error
+    def report_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        # Never log the body: it carries user text and user ids.
+        kind = body.get("type") or body.get("command") or "request"
+        if isinstance(error, SlackApiError):
+            log.error("Slack refused a call while handling %s: %s", kind, error.response.get("error"))
+        else:
+            log.exception("Unexpected error while handling %s", kind)
+        apologize(body.get("response_url"))
+        return BoltResponse(status=500, body="")
+
+    for module in (
+        handlers.requests,
+        handlers.home,
+        handlers.feedback,
+        handlers.ratings,
+        handlers.retros,
+    ):
+        module.register(app)
+    return app

@@ -1,0 +1,1 @@
+"""Shared Slack machinery: the client, messages and their text, calls that log refusals, modals, forms."""
