@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.config import Settings
 from bot.serving.follow_ups import FollowUps
+from bot.slack.sender import Sender
 from storage.db import SessionScope
 
 
@@ -18,3 +19,4 @@ class Deps:
     clock: Clock
     slack: WebClient
     after_ack: FollowUps  # work done after Slack has its answer, behind the acks still to give
+    outbox: Sender  # delivers every message owed to Slack; ``wake()`` it after a commit that owed one

@@ -92,6 +92,7 @@ class Request(SQLModel, table=True):
     next_check_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
+    card_key: str | None = Field(default=None, max_length=200)  # the outbox row that posts the current card
 
 
 class RequestEvent(SQLModel, table=True):
@@ -133,15 +134,28 @@ class ScheduledRun(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
-    """A Slack message owed, written in the transaction that decided it; the sender delivers it once."""
+    """A Slack message owed, written in the transaction that decided it; the sender delivers it once.
 
-    __table_args__ = (Index("ix_outbox_status_deliver_after", "status", "deliver_after"),)
+    ``recipient`` is the conversation (a channel, or a user for a DM); rows of one ``lane`` go in order of
+    ``id``; a row with a ``parent_key`` threads under, or updates, the message that row posted (its ``ts``).
+    """
+
+    __table_args__ = (
+        Index("ix_outbox_status_deliver_after", "status", "deliver_after"),
+        Index("ix_outbox_lane_id", "lane", "id"),
+        Index("ix_outbox_status_lease_until", "status", "lease_until"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
     kind: str = Field(max_length=32)
     request_id: int | None = Field(default=None, foreign_key="request.id")
     recipient: str = Field(max_length=32)
+    lane: str = Field(max_length=200)
+    parent_key: str | None = Field(default=None, max_length=200)
+    ts: str | None = Field(default=None, max_length=32)
+    lease_until: datetime | None = _utc(default=None)
+    sender: str | None = Field(default=None, max_length=64)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="pending", max_length=16)
     attempts: int = 0

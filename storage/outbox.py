@@ -1,15 +1,25 @@
-"""The outbox: messages owed to Slack, claimed by one sender at a time, delivered once."""
+"""The outbox: every message owed to Slack, written with the change that owes it, delivered once.
 
+Rows of one ``lane`` go out in the order they were written (a card before its thread notes, an update after
+the post it updates). A sender claims one lane's first row at a time (with the rows of the same kind behind
+it that can go out as one message), under a lease of its own: a sender that dies leaves the row ``sending``
+until the lease ends, and the next sender takes it over, checking Slack first.
+"""
+
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import and_, exists, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import Outbox
+from storage.models import Outbox, Request
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+STALE_AFTER = timedelta(minutes=3)  # a due message nobody has tried for this long means no sender is running
 
 
 def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
@@ -18,35 +28,102 @@ def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
         return 0
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(col(Outbox.id))
-    values = [{"status": PENDING, "attempts": 0, **row} for row in rows]
+    values = [{"status": PENDING, "attempts": 0, "lane": row["recipient"], **row} for row in rows]
     return len(session.execute(statement, values).all())
 
 
 @dataclass(frozen=True)
 class Claimed:
     row: Outbox
-    recovering: bool  # a sender took it before and vanished: it may have reached Slack already
+    recovering: bool  # a sender took it before and its lease ran out: it may have reached Slack already
 
 
-def claim(session: Session, now: datetime, *, lease: timedelta, limit: int = 100) -> list[Claimed]:
-    """Take the rows due now, and rows whose sender vanished mid-send, for this sender alone."""
-    stale = now - lease
-    query = (
-        select(Outbox)
-        .where(
-            ((col(Outbox.status) == PENDING) & (col(Outbox.deliver_after) <= now))
-            | ((col(Outbox.status) == SENDING) & (col(Outbox.claimed_at) <= stale))
-        )
-        .order_by(col(Outbox.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+def _blocks_lane(now: datetime) -> Any:
+    """The condition on an earlier row of the lane that holds the later ones back."""
+    earlier = aliased(Outbox)
+    waiting = (col(earlier.status) == PENDING) & ((col(earlier.attempts) > 0) | (col(earlier.deliver_after) <= now))
+    return exists().where(
+        col(earlier.lane) == col(Outbox.lane),
+        col(earlier.id) < col(Outbox.id),
+        (col(earlier.status) == SENDING) | waiting,
     )
-    claimed = [Claimed(row, recovering=row.status == SENDING) for row in session.exec(query)]
-    for row in (c.row for c in claimed):
-        row.status, row.claimed_at, row.attempts = SENDING, now, row.attempts + 1
+
+
+def _parent_done() -> Any:
+    parent = aliased(Outbox)
+    return or_(
+        col(Outbox.parent_key).is_(None),
+        exists().where(col(parent.key) == col(Outbox.parent_key), col(parent.status).in_([SENT, DEAD])),
+    )
+
+
+def claim(
+    session: Session,
+    now: datetime,
+    *,
+    sender: str,
+    lease: timedelta,
+    paused: Collection[str] = (),
+    batchable: Collection[str] = (),
+    batch: int = 20,
+) -> list[Claimed]:
+    """The first due row of one lane, for ``sender`` alone until ``now + lease``; [] when nothing is due.
+
+    A row of a ``batchable`` kind comes with the due rows of the same kind and lane behind it (a digest).
+    Rows to ``paused`` recipients (Slack asked us to wait) are left for later.
+    """
+    due = (col(Outbox.status) == PENDING) & (col(Outbox.deliver_after) <= now)
+    lapsed = (col(Outbox.status) == SENDING) & (col(Outbox.lease_until) <= now)
+    query = select(Outbox).where(or_(due, lapsed), ~_blocks_lane(now), _parent_done())
+    if paused:
+        query = query.where(col(Outbox.recipient).not_in(list(paused)))
+    head = session.exec(query.order_by(col(Outbox.id)).limit(1).with_for_update(skip_locked=True)).first()
+    if head is None:
+        return []
+    rows = [head]
+    if head.kind in batchable and head.status == PENDING:
+        more = (
+            select(Outbox)
+            .where(
+                col(Outbox.lane) == head.lane,
+                col(Outbox.kind) == head.kind,
+                col(Outbox.id) > head.id,
+                due,
+            )
+            .order_by(col(Outbox.id))
+            .limit(batch - 1)
+            .with_for_update(skip_locked=True)
+        )
+        rows += list(session.exec(more))
+    claimed = [Claimed(row, recovering=row.status == SENDING) for row in rows]
+    for row in rows:
+        row.status, row.sender, row.claimed_at = SENDING, sender, now
+        row.lease_until, row.attempts = now + lease, row.attempts + 1
         session.add(row)
     session.flush()
     return claimed
+
+
+def has_due(session: Session, now: datetime) -> bool:
+    """Whether any row is due or was left by a sender whose lease ran out (a cheap check before claiming)."""
+    due = (col(Outbox.status) == PENDING) & (col(Outbox.deliver_after) <= now)
+    lapsed = (col(Outbox.status) == SENDING) & (col(Outbox.lease_until) <= now)
+    return session.exec(select(Outbox.id).where(or_(due, lapsed)).limit(1)).first() is not None
+
+
+def by_key(session: Session, key: str) -> Outbox | None:
+    return session.exec(select(Outbox).where(col(Outbox.key) == key)).first()
+
+
+def renew(session: Session, ids: Collection[int], *, sender: str, now: datetime, lease: timedelta) -> bool:
+    """Extend this sender's lease on its rows; False if another sender has taken any of them over."""
+    statement = (
+        update(Outbox)
+        .where(col(Outbox.id).in_(list(ids)), col(Outbox.sender) == sender, col(Outbox.status) == SENDING)
+        .values(lease_until=now + lease)
+    )
+    renewed: int = session.execute(statement).rowcount  # type: ignore[attr-defined]
+    return renewed == len(ids)
 
 
 def settle(
@@ -55,21 +132,72 @@ def settle(
     status: str,
     now: datetime,
     *,
+    sender: str,
+    ts: str | None = None,
     error: str | None = None,
     retry_at: datetime | None = None,
-) -> None:
+) -> Outbox | None:
+    """Record how a send went, if the row is still this sender's; the row, or None if it was taken over."""
     row = session.get(Outbox, row_id, with_for_update=True)
-    if row is None:
-        return
-    row.status = status
+    if row is None or row.status != SENDING or row.sender != sender:
+        return None
+    row.status, row.lease_until = status, None
     row.last_error = error[:200] if error else None
     if status == SENT:
-        row.sent_at = now
+        row.sent_at, row.ts = now, ts
     if retry_at is not None:
         row.deliver_after = retry_at
     session.add(row)
     session.flush()
+    return row
 
 
 def by_status(session: Session, status: str) -> list[Outbox]:
     return list(session.exec(select(Outbox).where(Outbox.status == status).order_by(col(Outbox.id))))
+
+
+def retry_dead(session: Session, now: datetime, row_id: int | None = None) -> int:
+    """Put dead rows (one, or all) back to pending, due now; how many."""
+    statement = update(Outbox).where(col(Outbox.status) == DEAD)
+    if row_id is not None:
+        statement = statement.where(col(Outbox.id) == row_id)
+    values = {"status": PENDING, "deliver_after": now, "attempts": 0, "last_error": None, "created_at": now}
+    return int(session.execute(statement.values(**values)).rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the outbox holds, for ``/healthz`` and ``inhouse outbox``."""
+
+    pending: int
+    due: int
+    dead: int
+    overdue: int  # due for longer than STALE_AFTER without a sender trying it
+    sweep_overdue: int  # requests whose SLA check is that late
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.overdue or self.sweep_overdue)
+
+
+def backlog(session: Session, now: datetime) -> Backlog:
+    def count(*conditions: Any) -> int:
+        return int(session.exec(select(func.count()).select_from(Outbox).where(*conditions)).one())
+
+    late = now - STALE_AFTER
+    overdue = count(
+        or_(
+            and_(col(Outbox.status) == PENDING, col(Outbox.deliver_after) <= late),
+            and_(col(Outbox.status) == SENDING, col(Outbox.lease_until) <= late),
+        )
+    )
+    sweep_overdue = int(
+        session.exec(select(func.count()).select_from(Request).where(col(Request.next_check_at) <= late)).one()
+    )
+    return Backlog(
+        pending=count(col(Outbox.status).in_([PENDING, SENDING])),
+        due=count(col(Outbox.status) == PENDING, col(Outbox.deliver_after) <= now),
+        dead=count(col(Outbox.status) == DEAD),
+        overdue=overdue,
+        sweep_overdue=sweep_overdue,
+    )

@@ -6,13 +6,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from bot.clock import system_clock
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.org.apply import apply_org
 from bot.org.model import OrgConfig, OrgFileError, load_org
+from bot.outbox_kinds import all_kinds
 from bot.serving.follow_ups import FollowUps
-from bot.slack.client import slack_client
+from bot.slack.client import sender_client, slack_client
+from bot.slack.sender import CALL_TIMEOUT_S, Sender
 from storage import migrate
 from storage.db import is_sqlite, make_engine, session_factory
 
@@ -59,15 +61,30 @@ def apply_org_file(engine: Engine, org: OrgConfig, source: Path) -> None:
     )
 
 
-def build_deps(settings: Settings, engine: Engine) -> Deps:
+def build_deps(
+    settings: Settings, engine: Engine, *, clock: Clock = system_clock, after_ack: FollowUps | None = None
+) -> Deps:
+    """Everything wired once; a web worker's sender drains in the background behind its acks (``after_ack``)."""
+    after_ack = after_ack or FollowUps(
+        ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="after-ack"),
+        ThreadPoolExecutor(MODAL_THREADS, thread_name_prefix="modals"),
+    )
+    session_scope, read_scope = session_factory(engine), session_factory(engine, read_only=True)
+    sender = Sender(
+        session_scope,
+        sender_client(settings, timeout=CALL_TIMEOUT_S),
+        clock,
+        all_kinds(),
+        read_scope=read_scope,
+        dispatch=after_ack.submit,
+        drains=AFTER_ACK_THREADS,
+    )
     return Deps(
         settings=settings,
-        session_scope=session_factory(engine),
-        read_scope=session_factory(engine, read_only=True),
-        clock=system_clock,
+        session_scope=session_scope,
+        read_scope=read_scope,
+        clock=clock,
         slack=slack_client(settings),
-        after_ack=FollowUps(
-            ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="after-ack"),
-            ThreadPoolExecutor(MODAL_THREADS, thread_name_prefix="modals"),
-        ),
+        after_ack=after_ack,
+        outbox=sender,
     )

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.deps import Deps
 from bot.feedback.digest_outbound import send_feedback_digests
-from bot.sla import delivery as notify
 from bot.sla import sweep as sla_sweep
+from bot.slack.sender import Delivery
 from storage import runs
 from storage.feedback import org_timezone
 
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 class TickReport:
     swept: bool
     milestones: int
-    delivery: notify.Delivery
+    delivery: Delivery
 
 
 def sla_tick(deps: Deps, now: datetime | None = None) -> TickReport:
@@ -27,7 +27,7 @@ def sla_tick(deps: Deps, now: datetime | None = None) -> TickReport:
     now = now or deps.clock()
     with deps.session_scope() as session:
         result = sla_sweep.sweep(session, now)
-    delivery = notify.deliver(deps, now)
+    delivery = deps.outbox.drain()
     if result.milestones or delivery.sent or delivery.dead:
         log.info(
             "SLA tick: %d milestones, %d sent, %d retrying, %d dead",

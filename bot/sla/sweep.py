@@ -15,6 +15,7 @@ from bot.domain import alerts
 from bot.domain.alerts import Level, Metric, Milestone
 from bot.domain.sla import next_business_instant
 from bot.sla import clocks as sla_clocks
+from bot.slack.outbox import dm_lane, request_lane
 from storage import directory, outbox
 from storage.models import Department, Request, SlaAlert
 
@@ -126,20 +127,20 @@ def _owe_one(
     }
     rows: list[dict[str, Any]] = []
 
-    def owe(suffix: str, kind: str, recipient: str, body: dict[str, Any], deliver_after: datetime) -> None:
-        rows.append({"key": f"{base}:{suffix}", "kind": kind, "recipient": recipient, "payload": body,
+    def owe(suffix: str, kind: str, recipient: str, body: dict[str, Any], deliver_after: datetime, lane: str) -> None:
+        rows.append({"key": f"{base}:{suffix}", "kind": kind, "recipient": recipient, "payload": body, "lane": lane,
                      "deliver_after": deliver_after, "created_at": now, "request_id": request.id})  # fmt: skip
 
     for person in _recipients(request, milestone, people):
-        owe(person, DM, person, payload, at_work)
+        owe(person, DM, person, payload, at_work, dm_lane(person))
     if request.card_channel and request.card_ts:
         unassigned_warning = milestone.level is Level.WARNING and request.assignee_id is None
         thread = {**payload, "channel": request.card_channel, "thread_ts": request.card_ts,
                   "broadcast": unassigned_warning}  # fmt: skip
         if milestone.level is not Level.REMINDER:
-            owe("thread", THREAD, request.card_channel, thread, now)
+            owe("thread", THREAD, request.card_channel, thread, now, request_lane(request.id))
         if milestone.level is Level.BREACH:
-            owe("card", CARD, request.card_channel, thread, now)
+            owe("card", CARD, request.card_channel, thread, now, request_lane(request.id))
     return rows
 
 

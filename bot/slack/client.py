@@ -15,3 +15,9 @@ def retry_handlers() -> list[RetryHandler]:
 def slack_client(settings: Settings) -> WebClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers())
+
+
+def sender_client(settings: Settings, *, timeout: int) -> WebClient:
+    """The outbox sender's client: no retries of its own (the outbox reschedules, on the injected clock)."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(token=token, base_url=settings.slack_api_url, retry_handlers=[], timeout=timeout)

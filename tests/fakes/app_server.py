@@ -13,13 +13,13 @@ from pydantic import SecretStr
 from slack_bolt import App
 from sqlalchemy import Engine
 
+from bot.cli.support import build_deps
 from bot.config import Settings
 from bot.deps import Deps
 from bot.serving.app import create_app
 from bot.serving.follow_ups import FollowUps
 from bot.serving.web import wsgi_app
-from bot.slack.client import slack_client
-from storage.db import SessionScope, session_factory
+from storage.db import SessionScope
 from tests.fakes.clock import FixedClock
 
 T = TypeVar("T")
@@ -87,14 +87,7 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
         _env_file=None,
     )
     listeners, after_ack = TrackingExecutor(), TrackingExecutor(threads=2)
-    deps = Deps(
-        settings=settings,
-        session_scope=session_factory(engine),
-        read_scope=session_factory(engine, read_only=True),
-        clock=clock,
-        slack=slack_client(settings),
-        after_ack=FollowUps(after_ack, after_ack),
-    )
+    deps = build_deps(settings, engine, clock=clock, after_ack=FollowUps(after_ack, after_ack))
     app = create_app(deps, listener_executor=listeners)
     server = make_server(
         "127.0.0.1",

@@ -112,6 +112,7 @@ class FakeSlack:
         self._changed = threading.Condition(self._lock)
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
+        self._drops: dict[str, deque[bool]] = {}  # method -> drop the connection after handling the call?
         self._channels: dict[str, dict[str, Json]] = {}  # channel -> ts -> message, in posting order
         self._ephemerals: list[Json] = []
         self._views: dict[str, Json] = {}
@@ -304,6 +305,18 @@ class FakeSlack:
         with self._lock:
             failure = _Failure(error, status, retry_after if status == 429 else None)
             self._failures.setdefault(method, deque()).extend([failure] * times)
+
+    def drop_next(self, method: str, *, after_handling: bool = False, times: int = 1) -> None:
+        """Close the connection without an answer on the next ``times`` calls of ``method`` (a network error),
+        before handling the call or, with ``after_handling``, after Slack did what it asked (the answer is lost)."""
+        with self._lock:
+            self._drops.setdefault(method, deque()).extend([after_handling] * times)
+
+    def _take_drop(self, path: str) -> bool | None:
+        method = urlsplit(path).path.removeprefix("/api/")
+        with self._lock:
+            queue = self._drops.get(method)
+            return queue.popleft() if queue else None
 
     def set_user(self, user_id: str, **fields: Any) -> None:
         """Shape what ``users.info`` answers: top-level fields (name, real_name, tz, ...) or profile fields."""
@@ -844,7 +857,14 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         headers = {key.lower(): value for key, value in self.headers.items()}
+        drop = self.server.fake._take_drop(self.path)
+        if drop is False:
+            self.close_connection = True
+            return
         reply = self.server.fake._handle_http(self.path, headers, raw)
+        if drop:
+            self.close_connection = True
+            return
         if self.server.fake.latency:
             time.sleep(self.server.fake.latency)
         self.send_response(reply.status)
