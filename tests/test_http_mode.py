@@ -1,5 +1,6 @@
 """``inhouse run --mode http`` as deployed: gunicorn serving POST /slack/events and GET /healthz."""
 
+import json
 import os
 import signal
 import subprocess
@@ -8,14 +9,21 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlmodel import col
 
 from bot.serving.web import wsgi_app
-from storage.db import make_engine
+from bot.slack.message import Message
+from bot.slack.outbox import owe, post
+from storage.db import make_engine, session_factory
+from storage.models import Outbox
 from tests.fakes.app_server import BOT_TOKEN, SIGNING_SECRET
+from tests.fakes.clock import FixedClock
 from tests.fakes.postgres import free_port
 from tests.fakes.signing import SlackSigner
 from tests.fakes.slack_api import FakeSlack
@@ -100,22 +108,50 @@ def test_sigterm_stops_the_server_cleanly(served: tuple[str, subprocess.Popen[st
     assert process.wait(timeout=30) == 0
 
 
-def _healthz(engine: Engine) -> tuple[str, bytes]:
+def _healthz(engine: Engine, clock: FixedClock | None = None) -> tuple[str, Any]:
     statuses: list[str] = []
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> Callable[[bytes], None]:
         statuses.append(status)
         return lambda data: None
 
-    application = wsgi_app(app=None, engine=engine)  # type: ignore[arg-type]  # /healthz never reaches Slack
+    application = wsgi_app(app=None, engine=engine, clock=clock or FixedClock())  # type: ignore[arg-type]
     body = b"".join(application({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, start_response))
-    return statuses[0], body
+    return statuses[0], json.loads(body)
 
 
 def test_healthz_is_503_when_the_database_is_unreachable() -> None:
     unreachable = make_engine(f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere")
-    assert _healthz(unreachable) == ("503 Service Unavailable", b"database unreachable\n")
+    assert _healthz(unreachable) == ("503 Service Unavailable", {"status": "database unreachable"})
 
 
-def test_healthz_is_200_when_the_database_answers(engine: Engine) -> None:
-    assert _healthz(engine) == ("200 OK", b"ok\n")
+def test_healthz_is_200_when_the_database_answers_and_nothing_is_owed(engine: Engine) -> None:
+    status, details = _healthz(engine)
+    assert (status, details["status"], details["outbox"]) == (
+        "200 OK",
+        "ok",
+        {"pending": 0, "due": 0, "dead": 0, "overdue": 0},
+    )
+
+
+def _owe(engine: Engine, key: str, due: datetime, status: str = "pending") -> None:
+    with session_factory(engine)() as session:
+        owe(session, [post(key, "C0IT", Message(text="hello"))], due)
+        session.execute(update(Outbox).where(col(Outbox.key) == key).values(status=status))
+
+
+def test_healthz_is_503_when_a_due_message_waits_for_minutes_untried(engine: Engine) -> None:
+    """The scheduler and its sender are gone: nothing delivers, and the load balancer should say so."""
+    clock = FixedClock()
+    _owe(engine, "fresh", clock() - timedelta(seconds=30))
+    assert _healthz(engine, clock)[0] == "200 OK"  # a message just owed is on its way
+    _owe(engine, "forgotten", clock() - timedelta(minutes=4))
+    status, details = _healthz(engine, clock)
+    assert (status, details["status"], details["outbox"]["overdue"]) == ("503 Service Unavailable", "sender stale", 1)
+
+
+def test_healthz_counts_dead_messages_without_failing(engine: Engine) -> None:
+    clock = FixedClock()
+    _owe(engine, "gone", clock() - timedelta(hours=1), status="dead")
+    status, details = _healthz(engine, clock)
+    assert (status, details["outbox"]["dead"]) == ("200 OK", 1)

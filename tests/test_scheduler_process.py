@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -121,3 +121,59 @@ def test_http_mode_with_two_workers_runs_exactly_one_scheduler(
         process.wait(timeout=60)
         if process.stderr:
             process.stderr.close()
+
+
+def _scheduler_pids(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_text().replace("\0", " ").strip()
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == pid and command.endswith("-m bot scheduler"):
+                found.append(int(entry.name))
+    return found
+
+
+def _wait_for(condition: Callable[[], list[int]], timeout: float = 20) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while not (found := condition()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
+def test_a_scheduler_killed_beside_the_web_workers_is_started_again_and_alerts_go_on(
+    fake_slack: FakeSlack, overdue_database: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "bot", "run", "--mode", "http", "--port", str(port), "--workers", "1"]
+    env = _env(fake_slack, overdue_database, tmp_path)
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        fake_slack.wait_for("chat.postMessage", timeout=30, where=lambda call: call.args["channel"] == "U0ITMGR")
+        (first,) = _wait_for(lambda: _scheduler_pids(process.pid))
+        os.kill(first, signal.SIGKILL)
+        (second,) = _wait_for(lambda: [p for p in _scheduler_pids(process.pid) if p != first])
+        engine = make_engine(overdue_database)
+        with session_factory(engine)() as session:  # a new breach, after the restart
+            filing.open_request(
+                session,
+                RequestDraft("it", "normal", "Printer on fire"),
+                "U0SAM",
+                datetime.now(UTC) - timedelta(hours=5),
+            )
+        engine.dispose()
+        dms = fake_slack.wait_for(
+            "chat.postMessage", count=2, timeout=30, where=lambda call: call.args["channel"] == "U0ITMGR"
+        )
+        assert len(dms) == 2
+        assert second != first
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        stderr = process.stderr.read() if process.stderr else ""
+        if process.stderr:
+            process.stderr.close()
+    assert "The scheduler process exited (-9)" in stderr

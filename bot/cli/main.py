@@ -3,16 +3,17 @@
 import argparse
 import logging
 import signal
-import subprocess
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from types import FrameType
 
-from bot.cli import feedback, retro, sla
+from bot.cli import feedback, outbox, retro, sla
 from bot.cli.support import CliError, apply_org_file, build_deps, load_org_file, open_database
 from bot.config import Settings, explain_missing
-from bot.jobs.scheduler import build_scheduler
+from bot.jobs.scheduler import build_scheduler, delivering
+from bot.serving.supervisor import Supervised
 from storage import migrate
 from storage.db import make_engine
 
@@ -45,14 +46,16 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     missing = [name for name in settings.missing_for("http") if name == "SLACK_BOT_TOKEN"]
     if missing:
         raise CliError(explain_missing(missing))
-    scheduler = build_scheduler(build_deps(settings, open_database(settings)), blocking=True)
+    deps = build_deps(settings, open_database(settings))
+    scheduler = build_scheduler(deps, blocking=True)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
     log.info("Scheduler running")
-    scheduler.start()
+    with delivering(deps):
+        scheduler.start()
     return 0
 
 
@@ -73,26 +76,28 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         scheduler = None if args.no_scheduler else build_scheduler(deps, blocking=False)
-        if scheduler is not None:
-            scheduler.start()
         assert settings.slack_app_token is not None
-        try:
-            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
-        finally:
+        with delivering(deps) if scheduler is not None else nullcontext():
             if scheduler is not None:
-                scheduler.shutdown(wait=True)
+                scheduler.start()
+            try:
+                SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=True)
         return 0
     from bot.serving.gunicorn import serve
     from bot.serving.web import wsgi_app
 
-    # One scheduler beside the web workers, in a process of its own: never one per worker.
-    scheduler_process = None if args.no_scheduler else subprocess.Popen([sys.executable, "-m", "bot", "scheduler"])
+    # One scheduler beside the web workers, in a process of its own (never one per worker), started again if it dies.
+    scheduler_process = None if args.no_scheduler else Supervised([sys.executable, "-m", "bot", "scheduler"])
+    if scheduler_process is not None:
+        scheduler_process.start()
     try:
         serve(wsgi_app(app, engine, deps.after_ack), engine, port=args.port, workers=args.workers, threads=args.threads)
     finally:
         if scheduler_process is not None:
-            scheduler_process.terminate()
-            scheduler_process.wait(timeout=60)
+            scheduler_process.stop()
     return 0
 
 
@@ -125,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=cmd_db_upgrade
     )
     sla.add_commands(commands)
+    outbox.add_commands(commands)
     retro.add_commands(commands)
     feedback.add_commands(commands)
     return parser

@@ -1,6 +1,9 @@
 """APScheduler wiring: which jobs run when. Jobs are rebuilt from code and the org at every start,
 so no job state is stored (nothing pickled)."""
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -15,6 +18,23 @@ from bot.retros import tick as retro_tick
 from storage.feedback import org_timezone
 
 SLA_TICK_SECONDS = 60
+SENDER_THREADS = 8  # each mostly waits for Slack; the sender keeps to one message at a time per lane
+
+
+@contextmanager
+def delivering(deps: Deps) -> Iterator[None]:
+    """The outbox sender's loop, on threads of its own, for as long as the scheduler runs: it delivers what web
+    workers owed and could not send (they died, Slack failed) and what the jobs owe, within a second or two."""
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=deps.outbox.run, args=(stop,), kwargs={"threads": SENDER_THREADS}, name="outbox", daemon=True
+    )
+    loop.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        loop.join(timeout=30)
 
 
 def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:

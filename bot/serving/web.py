@@ -5,9 +5,11 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
+from bot.clock import Clock, system_clock
 from bot.serving.follow_ups import FollowUps
+from bot.serving.health import check
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -17,25 +19,16 @@ SLACK_PATH = "/slack/events"
 WsgiApp = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
 
-def database_reachable(engine: Engine) -> bool:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception:  # any failure to reach the database means "not healthy"
-        return False
-    return True
-
-
-def wsgi_app(app: App, engine: Engine, follow_ups: FollowUps | None = None) -> WsgiApp:
+def wsgi_app(app: App, engine: Engine, follow_ups: FollowUps | None = None, clock: Clock = system_clock) -> WsgiApp:
     """``follow_ups`` learns which requests are being answered, so that its work waits for their acks."""
     slack = SlackRequestHandler(app, path=SLACK_PATH)
 
     def application(environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            healthy = database_reachable(engine)
-            status = "200 OK" if healthy else "503 Service Unavailable"
-            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"ok\n" if healthy else b"database unreachable\n"]
+            health = check(engine, clock())
+            status = "200 OK" if health.healthy else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "application/json")])
+            return [health.body()]
         if follow_ups is None:
             return slack(environ, start_response)
         with follow_ups.answering():
