@@ -16,7 +16,7 @@ from slack_sdk.signature import Clock as VerifierClock
 from slack_sdk.signature import SignatureVerifier
 
 from tests.fakes.signing import SlackSigner, datepicker, plain_value, sign, static_select
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import FakeSlack, Pace
 
 SECRET = "test-signing-secret"
 NOW = 1_763_888_400.0  # a fixed wall clock for signing: 2025-11-23 09:00 UTC
@@ -231,6 +231,40 @@ def test_a_rate_limited_call_is_a_429_with_retry_after(fake: FakeSlack, client: 
     assert raised.value.response["error"] == "ratelimited"
     assert client.chat_postMessage(channel="C0IT", text="hi")["ok"]
     assert [call.failed for call in fake.calls_to("chat.postMessage")] == [True, False]
+
+
+def test_with_a_post_pace_each_conversation_gets_a_burst_then_about_one_post_a_second(clock: Clock) -> None:
+    with FakeSlack(now=clock, post_pace=Pace(per_second=1.0, burst=2)) as fake:
+        client = WebClient(base_url=fake.base_url, token="xoxb-test", retry_handlers=[])
+
+        def post(channel: str, **extra: Any) -> int | str:
+            try:
+                client.chat_postMessage(channel=channel, text="hi", **extra)
+            except SlackApiError as refused:
+                answer = refused.response
+                return f"{answer.status_code} {answer['error']} after {answer.headers['Retry-After']}"
+            return 200
+
+        limited = "429 ratelimited after 1"
+        first = client.chat_postMessage(channel="C0IT", text="the card")["ts"]
+        assert [post("C0IT", thread_ts=first), post("C0IT")] == [200, limited]  # a thread is the channel's
+        assert [post("C0HR"), post("U0ALICE"), post("D0ALICE"), post("U0BOB")] == [200, 200, 200, 200]
+        assert post("U0ALICE") == limited  # a user id and their DM are one conversation
+        clock.now += 0.5
+        assert post("C0IT") == limited
+        clock.now += 0.5
+        assert [post("C0IT"), post("C0IT")] == [200, limited]
+        clock.now += 10  # the burst comes back, no more
+        assert [post("C0IT"), post("C0IT"), post("C0IT")] == [200, 200, limited]
+        assert client.chat_update(channel="C0IT", ts=first, text="updated")["ok"]  # only posts are paced
+        assert len(fake.messages("C0IT")) == 4
+        assert [c.status for c in fake.calls_to("chat.postMessage")].count(429) == 5
+
+
+def test_without_a_post_pace_posts_are_never_rate_limited(fake: FakeSlack, client: WebClient) -> None:
+    for _ in range(20):
+        client.chat_postMessage(channel="C0IT", text="hi")
+    assert not any(call.failed for call in fake.calls_to("chat.postMessage"))
 
 
 def test_an_injected_error_is_a_200_with_ok_false(fake: FakeSlack, client: WebClient) -> None:

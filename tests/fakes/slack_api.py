@@ -12,6 +12,7 @@ import copy
 import functools
 import hashlib
 import json
+import math
 import secrets
 import threading
 import time
@@ -85,6 +86,22 @@ class _Failure:
     retry_after: int | None
 
 
+@dataclass(frozen=True)
+class Pace:
+    """Slack's pace for chat.postMessage in one conversation (a channel with its threads, or a DM): about
+    ``per_second`` messages a second once a short ``burst`` is spent; a post over it is answered 429 with
+    ``Retry-After`` (whole seconds), as Slack documents for posting messages."""
+
+    per_second: float = 1.0
+    burst: int = 3
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
+
+
 @dataclass
 class _Trigger:
     issued_at: float
@@ -103,10 +120,17 @@ class FakeSlack:
     """The Slack Web API at ``base_url``; use as a context manager or ``start()``/``stop()``."""
 
     def __init__(
-        self, token: str = DEFAULT_TOKEN, *, now: Callable[[], float] = time.monotonic, latency: float = 0.0
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        latency: float = 0.0,
+        post_pace: Pace | None = None,
     ) -> None:
         self.token = token
         self.latency = latency  # seconds each answer takes, as real Slack's 100 ms or more (benchmarks)
+        self.post_pace = post_pace  # None: chat.postMessage is never rate limited (the tests' default)
+        self._buckets: dict[str, _Bucket] = {}  # conversation -> the posts it has left (with post_pace)
         self._now = now
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -392,6 +416,9 @@ class FakeSlack:
             body = {"ok": False, "error": failure.error}
             retry = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return _Reply(failure.status, json.dumps(body).encode(), retry), body
+        elif method == "chat.postMessage" and (wait := self._over_pace(args)) is not None:
+            body = {"ok": False, "error": "ratelimited"}
+            return _Reply(429, json.dumps(body).encode(), {"Retry-After": str(wait)}), body
         elif method not in self._handlers:
             body = {"ok": False, "error": "unknown_method", "req_method": method}
         else:
@@ -408,6 +435,21 @@ class FakeSlack:
         if not args.get("text") and not args.get("blocks") and not args.get("delete_original"):
             return _Reply(400, b"no_text", content_type="text/plain"), {"ok": False, "error": "no_text"}
         return _Reply(200, b"ok", content_type="text/plain"), {"ok": True}
+
+    def _over_pace(self, args: Json) -> int | None:
+        """With ``post_pace``: None if the conversation may have one more post now (it is counted), else the
+        seconds to wait (Retry-After)."""
+        pace, channel = self.post_pace, args.get("channel")
+        if pace is None or not channel:
+            return None
+        now = self._now()
+        bucket = self._buckets.setdefault(self._channel_id(str(channel)), _Bucket(float(pace.burst), now))
+        bucket.tokens = min(float(pace.burst), bucket.tokens + (now - bucket.at) * pace.per_second)
+        bucket.at = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return None
+        return max(1, math.ceil((1 - bucket.tokens) / pace.per_second))
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
