@@ -3,6 +3,8 @@
 import argparse
 from datetime import datetime
 
+from sqlalchemy import Engine
+
 from bot.cli.support import CliError, build_deps, open_database
 from bot.clock import system_clock
 from bot.config import Settings, explain_missing
@@ -21,7 +23,7 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     engine = open_database(settings)
     now = system_clock()
     if args.retry is not None:
-        return _retry(args.retry, settings, now)
+        return _retry(args.retry, settings, engine, now)
     with session_factory(engine, read_only=True)() as session:
         statuses = [outbox.DEAD] if args.dead else [outbox.PENDING, outbox.SENDING]
         rows = [row for status in statuses for row in outbox.by_status(session, status)]
@@ -35,12 +37,12 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _retry(which: str, settings: Settings, now: datetime) -> int:
+def _retry(which: str, settings: Settings, engine: Engine, now: datetime) -> int:
     if which != "all" and not which.isdigit():
         raise CliError(f"--retry takes a message id (see `inhouse outbox --dead`) or 'all', not {which!r}.")
     if settings.slack_bot_token is None:
         raise CliError(explain_missing(["SLACK_BOT_TOKEN"]))
-    deps = build_deps(settings, open_database(settings))
+    deps = build_deps(settings, engine)
     with deps.session_scope() as session:
         revived = outbox.retry_dead(session, now, None if which == "all" else int(which))
     if not revived:
