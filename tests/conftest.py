@@ -4,6 +4,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
@@ -11,6 +12,11 @@ from storage import migrate
 from storage.db import SessionScope, is_sqlite, make_engine, session_factory
 from tests.fakes.clock import FixedClock
 from tests.fakes.postgres import PostgresCluster
+
+# Property tests: the same examples on every run (CI, `make test`); `make fuzz` draws new ones, many more.
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, database=None)
+settings.register_profile("fuzz", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Every storage and handler test runs once per database; INHOUSE_TEST_DATABASES=sqlite narrows a local run.
 BACKENDS = os.environ.get("INHOUSE_TEST_DATABASES", "sqlite,postgresql").split(",")

@@ -112,6 +112,8 @@ def test_sla_due_counts_working_days_around_christmas(tmp_path: Path) -> None:
         (["nowhere", "2026-11-20T16:00:00+01:00", "4h"], "No calendar 'nowhere'"),
         (["office", "2026-11-20T16:00:00+01:00", "4x"], "'4x' is not a duration"),
         (["office", "2026-11-20T16:00:00", "4h"], "has no UTC offset"),
+        (["office", "2026-01-05T09:00+01:00", "5000d"], "5000d from 2026-01-05T09:00:00+01:00 is too far ahead"),
+        (["office", "2026-01-05T09:00+01:00", "99999999999m"], "looks at most 3653 days (about ten years) ahead"),
     ],
 )
 def test_sla_due_explains_bad_input(tmp_path: Path, args: list[str], message: str) -> None:

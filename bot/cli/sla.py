@@ -9,7 +9,7 @@ from bot.cli.support import CliError, build_deps, load_org_file, open_database
 from bot.clock import system_clock
 from bot.config import Settings, explain_missing
 from bot.domain.durations import parse_duration
-from bot.domain.sla import due_at
+from bot.domain.sla import BeyondHorizon, due_at
 from bot.jobs import scheduled as jobs
 from bot.org.apply import business_calendar
 from bot.sla import sweep as sla_sweep
@@ -42,7 +42,11 @@ def cmd_due(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         raise CliError(str(error)) from error
     calendar = business_calendar(spec)
-    print(due_at(calendar, args.start, duration).astimezone(calendar.zone).isoformat())
+    try:
+        due = due_at(calendar, args.start, duration)
+    except (BeyondHorizon, OverflowError) as error:
+        raise CliError(f"{args.duration} from {args.start.isoformat()} is too far ahead: {error}") from error
+    print(due.astimezone(calendar.zone).isoformat())
     return 0
 
 

@@ -4,7 +4,8 @@ What counts as business time is defined in :mod:`bot.domain.calendars` (the wall
 calendar's zone shows a working day and a time inside a shift; each real instant counts once).
 All functions take aware datetimes in any zone and return UTC. Business time is measured in real
 elapsed time, so a shift that spans a daylight-saving change is shorter or longer accordingly.
-Searches never look further than :data:`HORIZON` ahead; beyond it they raise ValueError.
+Searches never look further than :data:`HORIZON` ahead; beyond it they raise :class:`BeyondHorizon`
+(a ValueError that says so), never an error from deep inside.
 """
 
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from bot.domain.durations import Duration, Unit
 
 __all__ = [
     "HORIZON",
+    "BeyondHorizon",
     "BusinessCalendar",
     "add_business_minutes",
     "add_working_days",
@@ -26,6 +28,14 @@ __all__ = [
 
 HORIZON = timedelta(days=3653)
 """About ten years: how far ahead a due time may be, and how long a measured stretch may be."""
+
+
+class BeyondHorizon(ValueError):
+    """A due time or a measured stretch further ahead than the clock looks (:data:`HORIZON`)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}: the business-hours clock looks at most {HORIZON.days} days (about ten years) ahead")
+
 
 _DAY = timedelta(days=1)
 _MINUTE = timedelta(minutes=1)
@@ -76,15 +86,13 @@ def add_business_minutes(calendar: BusinessCalendar, start: datetime, minutes: i
     horizon = start + HORIZON
     if calendar.is_always_open:
         if remaining > HORIZON:
-            raise ValueError(f"{minutes} business minutes is further ahead than {HORIZON.days} days")
+            raise BeyondHorizon(f"{minutes} business minutes is further ahead than that")
         return start + remaining
     for lo, hi in working_intervals(calendar, start, horizon):
         if remaining <= hi - lo:
             return lo + remaining
         remaining -= hi - lo
-    raise ValueError(
-        f"{minutes} business minutes from {start:%Y-%m-%d %H:%M} UTC is more than {HORIZON.days} days ahead"
-    )
+    raise BeyondHorizon(f"{minutes} business minutes from {start:%Y-%m-%d %H:%M} UTC end further ahead")
 
 
 def business_minutes_between(calendar: BusinessCalendar, start: datetime, end: datetime) -> float:
@@ -92,11 +100,11 @@ def business_minutes_between(calendar: BusinessCalendar, start: datetime, end: d
 
     Summed exactly (to the microsecond) and converted to minutes once, so whole-minute results are
     exact: ``business_minutes_between(c, s, add_business_minutes(c, s, n)) == n``.
-    Raises ValueError when the stretch is longer than :data:`HORIZON` (unless always open).
+    Raises :class:`BeyondHorizon` when the stretch is longer than :data:`HORIZON` (unless always open).
     """
     start, end = _utc(start), _utc(end)
     if end - start > HORIZON and not calendar.is_always_open:
-        raise ValueError(f"cannot measure business time over more than {HORIZON.days} days")
+        raise BeyondHorizon("cannot measure business time over a longer stretch")
     total = sum((hi - lo for lo, hi in working_intervals(calendar, start, end)), timedelta())
     return total / _MINUTE
 
@@ -175,7 +183,7 @@ def _first_business_instant(calendar: BusinessCalendar, start: datetime, horizon
 def _next_day(day: date, horizon: datetime) -> date:
     day += _DAY
     if wall_midnight(day) - timedelta(hours=15) > horizon:
-        raise ValueError(f"no working day before {horizon:%Y-%m-%d}: the search gives up after {HORIZON.days} days")
+        raise BeyondHorizon(f"no working day found before {horizon:%Y-%m-%d}")
     return day
 
 
