@@ -64,7 +64,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The engine only backs /healthz, which the benchmark polls to know the server is up.
     engine = create_engine("sqlite://")
-    serve(wsgi_app(create_bare_app(), engine), engine, port=args.port, workers=args.workers, threads=args.threads)
+    application = wsgi_app(create_bare_app(), engine, signing_secret=os.environ["SLACK_SIGNING_SECRET"])
+    serve(application, engine, port=args.port, workers=args.workers, threads=args.threads)
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def _healthz(engine: Engine, clock: FixedClock | None = None) -> tuple[str, Any]
         statuses.append(status)
         return lambda data: None
 
-    application = wsgi_app(app=None, engine=engine, clock=clock or FixedClock())  # type: ignore[arg-type]
+    application = wsgi_app(app=None, engine=engine, signing_secret=SIGNING_SECRET, clock=clock or FixedClock())  # type: ignore[arg-type]
     body = b"".join(application({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, start_response))
     return statuses[0], json.loads(body)
 

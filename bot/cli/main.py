@@ -94,7 +94,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if scheduler_process is not None:
         scheduler_process.start()
     try:
-        serve(wsgi_app(app, engine, deps.after_ack), engine, port=args.port, workers=args.workers, threads=args.threads)
+        assert settings.slack_signing_secret is not None  # missing_for() said so otherwise
+        secret = settings.slack_signing_secret.get_secret_value()
+        application = wsgi_app(app, engine, signing_secret=secret, follow_ups=deps.after_ack)
+        serve(application, engine, port=args.port, workers=args.workers, threads=args.threads)
     finally:
         if scheduler_process is not None:
             scheduler_process.stop()

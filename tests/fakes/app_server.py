@@ -92,7 +92,7 @@ def running_app(engine: Engine, slack_api_url: str, clock: FixedClock) -> Iterat
     server = make_server(
         "127.0.0.1",
         0,
-        wsgi_app(app, engine, deps.after_ack),
+        wsgi_app(app, engine, signing_secret=SIGNING_SECRET, follow_ups=deps.after_ack),
         server_class=_ThreadingServer,
         handler_class=_QuietHandler,
     )
