@@ -1,8 +1,9 @@
 """Settings from the environment and ``.env``. Built once by the CLI and passed down, never a global."""
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///inhouse.db"
@@ -25,6 +26,14 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     inhouse_org: Path | None = None
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def empty_means_missing(cls, value: Any, info: Any) -> Any:
+        """``SLACK_BOT_TOKEN=`` in a copied .env.example is not a token: it is the setting left out."""
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name].default
+        return value
+
     def missing_for(self, mode: str) -> list[str]:
         """The environment variables that ``inhouse run --mode MODE`` needs and does not have."""
         needed = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
@@ -39,4 +48,11 @@ def explain_missing(names: list[str]) -> str:
     lines.append(
         "Set them in the environment or in a .env file (copy .env.example); see README.md, 'Create the Slack app'."
     )
+    lines.append(f"Looked in the environment and in {where_dotenv_is()}.")
     return "\n".join(lines)
+
+
+def where_dotenv_is() -> str:
+    """Where settings are read from besides the environment: ``.env`` in the current directory."""
+    dotenv = Path(".env").resolve()
+    return f"{dotenv}" if dotenv.exists() else f"{dotenv} (there is no such file)"

@@ -6,37 +6,50 @@ import signal
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
+from importlib.metadata import version
 from pathlib import Path
 from types import FrameType
 
+from pydantic import ValidationError
+
 from bot.cli import feedback, outbox, retro, sla
+from bot.cli.startup import check_slack, connect
 from bot.cli.support import CliError, apply_org_file, build_deps, load_org_file, open_database
 from bot.config import Settings, explain_missing
 from bot.jobs.scheduler import build_scheduler, delivering
 from bot.serving.supervisor import Supervised
 from storage import migrate
-from storage.db import make_engine
 
 log = logging.getLogger("inhouse")
 
 
+def _org_path(args: argparse.Namespace, settings: Settings) -> Path:
+    """FILE, else --org, else INHOUSE_ORG."""
+    path = args.file or settings.inhouse_org
+    if path is None:
+        raise CliError("Name the org file: `inhouse org check FILE`, --org FILE, or INHOUSE_ORG.")
+    return Path(path)
+
+
 def cmd_org_check(args: argparse.Namespace, settings: Settings) -> int:
-    org = load_org_file(args.file)
+    path = _org_path(args, settings)
+    org = load_org_file(path)
     print(
-        f"{args.file}: OK ({len(org.departments)} departments, {len(org.agreements)} agreements, "
+        f"{path}: OK ({len(org.departments)} departments, {len(org.agreements)} agreements, "
         f"{len(org.calendars)} calendars, {len(org.retros)} retros)"
     )
     return 0
 
 
 def cmd_org_apply(args: argparse.Namespace, settings: Settings) -> int:
-    org = load_org_file(args.file)
-    apply_org_file(open_database(settings), org, args.file)
+    path = _org_path(args, settings)
+    org = load_org_file(path)  # first: a broken file must not create or migrate a database
+    apply_org_file(open_database(settings), org, path)
     return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    migrate.upgrade(make_engine(settings.database_url))
+    migrate.upgrade(connect(settings.database_url))
     print("Database schema is current.")
     return 0
 
@@ -68,6 +81,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         apply_org_file(engine, load_org_file(settings.inhouse_org), settings.inhouse_org)
     else:
         log.warning("INHOUSE_ORG is not set: running with the departments already in the database.")
+    check_slack(settings)
     deps = build_deps(settings, engine)
     from bot.serving.app import create_app  # late: building the App calls Slack's auth.test
 
@@ -106,6 +120,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inhouse", description="Inhouse: internal service requests in Slack.")
+    parser.add_argument("--version", action="version", version=f"inhouse {version('inhouse')}")
+    parser.add_argument("--org", type=Path, default=None, help="the org file (default: INHOUSE_ORG)")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error, and debug logs")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="connect to Slack and serve")
@@ -122,10 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     org = commands.add_parser("org", help="the org file").add_subparsers(dest="org_command", required=True)
     check = org.add_parser("check", help="validate an org file and list every problem")
-    check.add_argument("file", type=Path)
+    check.add_argument("file", type=Path, nargs="?", help="default: --org or INHOUSE_ORG")
     check.set_defaults(handler=cmd_org_check)
     apply = org.add_parser("apply", help="apply an org file to the database, all or nothing")
-    apply.add_argument("file", type=Path)
+    apply.add_argument("file", type=Path, nargs="?", help="default: --org or INHOUSE_ORG")
     apply.set_defaults(handler=cmd_org_apply)
 
     db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
@@ -141,11 +158,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines on every command are noise
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("alembic", "apscheduler"):  # a line per migration check and four a minute: nothing to act on
+        logging.getLogger(noisy).setLevel(logging.DEBUG if args.debug else logging.WARNING)
     try:
-        code: int = args.handler(args, Settings())
+        settings = Settings()
+        if args.org is not None:
+            settings = settings.model_copy(update={"inhouse_org": args.org})
+        code: int = args.handler(args, settings)
     except CliError as error:
+        if args.debug:
+            log.exception("Stopped")
         print(error, file=sys.stderr)
         return 2
+    except ValidationError as error:
+        print(f"A setting is not valid: {_first_problem(error)}", file=sys.stderr)
+        return 2
     return code
+
+
+def _first_problem(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    name = ".".join(str(part) for part in problem["loc"]).upper()
+    return f"{name}: {problem['msg']}"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.cli.startup import CliError, connect
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.deps import Deps
@@ -16,7 +17,9 @@ from bot.serving.follow_ups import FollowUps
 from bot.slack.client import sender_client, slack_client
 from bot.slack.sender import CALL_TIMEOUT_S, Sender
 from storage import migrate
-from storage.db import is_sqlite, make_engine, session_factory
+from storage.db import is_sqlite, session_factory
+
+__all__ = ["CliError", "apply_org_file", "build_deps", "load_org_file", "open_database"]
 
 log = logging.getLogger("inhouse")
 
@@ -26,13 +29,9 @@ AFTER_ACK_THREADS = 4
 MODAL_THREADS = 8  # opening modals, apart: a person is waiting, and the trigger expires
 
 
-class CliError(Exception):
-    """Something the operator must fix; the message says what."""
-
-
 def open_database(settings: Settings) -> Engine:
     """The engine, schema current: SQLite is upgraded in place, PostgreSQL must be upgraded explicitly."""
-    engine = make_engine(settings.database_url)
+    engine = connect(settings.database_url)
     if is_sqlite(engine):
         migrate.upgrade(engine)
     elif not migrate.is_current(engine):
@@ -41,6 +40,11 @@ def open_database(settings: Settings) -> Engine:
 
 
 def load_org_file(path: Path) -> OrgConfig:
+    if not path.exists():
+        raise CliError(
+            f"{path}: there is no such org file (looked for {path.resolve()}; a relative path counts from the "
+            "current directory). Give its path with --org FILE or INHOUSE_ORG."
+        )
     try:
         return load_org(path)
     except OrgFileError as error:

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.context import BoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 
 import handlers.feedback
@@ -26,12 +27,27 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 32
 
 
+class _TokenNotice(logging.Filter):
+    """Bolt warns at every start that SLACK_BOT_TOKEN "will be unused" when given a client: the client carries it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _without_token_notice(logger: logging.Logger) -> logging.Logger:
+    logger.addFilter(_TOKEN_NOTICE)
+    return logger
+
+
+_TOKEN_NOTICE = _TokenNotice()
+
+
 def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
     secret = deps.settings.slack_signing_secret
     app = App(
         client=deps.slack,
         signing_secret=secret.get_secret_value() if secret else None,
-        logger=withhold_request_bodies(logging.getLogger("inhouse.bolt")),
+        logger=_without_token_notice(withhold_request_bodies(logging.getLogger("inhouse.bolt"))),
         listener_executor=listener_executor or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
 
