@@ -16,6 +16,7 @@ import handlers.requests
 import handlers.retros
 from bot.deps import Deps
 from bot.serving.log_privacy import withhold_request_bodies
+from bot.slack.text import clean, clean_all
 from handlers.after_ack import apologize
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,15 @@ def _without_token_notice(logger: logging.Logger) -> logging.Logger:
 _TOKEN_NOTICE = _TokenNotice()
 
 
+def _clean_user_text(body: dict[str, Any]) -> None:
+    """Text on its way in loses NUL and other control characters, whatever listener reads it."""
+    state = (body.get("view") or {}).get("state") if isinstance(body.get("view"), dict) else None
+    if isinstance(state, dict):
+        clean_all(state)
+    if isinstance(body.get("text"), str):  # a slash command's text
+        body["text"] = clean(body["text"])
+
+
 def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
     secret = deps.settings.slack_signing_secret
     app = App(
@@ -52,8 +62,9 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
     )
 
     @app.middleware
-    def inject_deps(context: BoltContext, next: Any) -> None:
+    def inject_deps(context: BoltContext, body: dict[str, Any], next: Any) -> None:
         context["deps"] = deps
+        _clean_user_text(body)
         next()
 
     @app.error

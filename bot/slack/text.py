@@ -1,10 +1,35 @@
 """Text helpers shared by every builder: the one escaping function, dates, mentions."""
 
+import re
 from datetime import date, datetime
+from typing import Any
 
 _MRKDWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 PRIORITY_LABELS = {"low": "Low", "normal": "Normal", "high": "High", "urgent": "Urgent"}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """What people typed, without NUL and the other control characters (newline and tab stay).
+
+    PostgreSQL refuses NUL in text, SQLite keeps it; neither shows any of them to anyone.
+    """
+    return _CONTROL.sub("", text)
+
+
+def clean_all(value: Any) -> Any:
+    """``clean`` every string inside a form's state (dicts and lists), in place where it can."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = clean_all(item)
+    elif isinstance(value, list):
+        value[:] = [clean_all(item) for item in value]
+    return value
 
 
 def escape(text: str) -> str:
