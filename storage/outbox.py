@@ -152,6 +152,11 @@ def settle(
     return row
 
 
+def last_id(session: Session) -> int:
+    """The newest row's id (0 when empty): rows written after this call have larger ids."""
+    return int(session.exec(select(func.coalesce(func.max(Outbox.id), 0))).one())
+
+
 def by_status(session: Session, status: str) -> list[Outbox]:
     return list(session.exec(select(Outbox).where(Outbox.status == status).order_by(col(Outbox.id))))
 

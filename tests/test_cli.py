@@ -140,7 +140,16 @@ def test_sla_check_dry_run_lists_what_would_be_sent_and_sends_nothing(tmp_path: 
     result = inhouse("sla", "check", "--at", at, "--dry-run", cwd=tmp_path, DATABASE_URL=database)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "would send sla_dm to U0ITMGR now: sla:1:0:first_response:breach:U0ITMGR",
+        "would DM U0ITMGR now: #1 missed its first response target",
     ]
     again = inhouse("sla", "check", "--at", at, "--dry-run", cwd=tmp_path, DATABASE_URL=database)
     assert again.stdout == result.stdout  # nothing was recorded
+    early = inhouse("sla", "check", "--at", "2026-11-23T09:30:00Z", "--dry-run", cwd=tmp_path, DATABASE_URL=database)
+    assert early.stdout == "Nothing is due as of 2026-11-23T09:30:00+00:00: no SLA alert would be sent.\n"
+
+
+def test_a_dry_run_creates_no_database(tmp_path: Path) -> None:
+    result = inhouse("sla", "check", "--dry-run", cwd=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'none.db'}")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"There is no database at {tmp_path / 'none.db'} yet: nothing to look at."
+    assert not (tmp_path / "none.db").exists()

@@ -176,6 +176,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"A setting is not valid: {_first_problem(error)}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug, not the operator's mistake: still one line, the traceback on --debug
+        if args.debug:
+            raise
+        print(
+            f"inhouse stopped on an unexpected error ({type(error).__name__}); run it with --debug for details.",
+            file=sys.stderr,
+        )
+        return 1
     return code
 
 

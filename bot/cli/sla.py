@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.cli.support import CliError, build_deps, load_org_file, open_database
+from bot.cli.support import CliError, build_deps, existing_database, load_org_file, open_database
 from bot.clock import system_clock
 from bot.config import Settings, explain_missing
 from bot.domain.durations import parse_duration
@@ -13,7 +13,9 @@ from bot.domain.sla import BeyondHorizon, due_at
 from bot.jobs import scheduled as jobs
 from bot.org.apply import business_calendar
 from bot.sla import sweep as sla_sweep
+from bot.sla.sweep import CARD, DM, THREAD
 from storage import outbox
+from storage.models import Outbox
 
 
 def instant(text: str) -> datetime:
@@ -51,17 +53,10 @@ def cmd_due(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    engine = open_database(settings)
     now = args.at or system_clock()
     if args.dry_run:
-        with Session(engine) as session:
-            sla_sweep.sweep(session, now)
-            session.flush()
-            for row in sorted(outbox.by_status(session, outbox.PENDING), key=lambda row: row.key):
-                when = "now" if row.deliver_after <= now else f"at {row.deliver_after.isoformat()}"
-                print(f"would send {row.kind} to {row.recipient} {when}: {row.key}")
-            session.rollback()
-        return 0
+        return _dry_run(settings, now)
+    engine = open_database(settings)
     missing = [name for name in settings.missing_for("http") if name == "SLACK_BOT_TOKEN"]
     if missing:
         raise CliError(explain_missing(missing))
@@ -72,6 +67,38 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         f"{delivery.dead} dead"
     )
     return 0
+
+
+_LEVEL = {"warning": "is close to its {metric} target", "breach": "missed its {metric} target",
+          "reminder": "is still unresolved a working day after its {metric} target"}  # fmt: skip
+_SENT_AS = {
+    DM: "DM {recipient}",
+    THREAD: "note in the card's thread in {recipient}",
+    CARD: "mark the card in {recipient} overdue",
+}
+
+
+def _dry_run(settings: Settings, now: datetime) -> int:
+    """What one sweep would owe Slack, one readable line each, in a transaction that is rolled back.
+
+    It neither creates nor migrates a database: a dry run only looks.
+    """
+    engine = existing_database(settings)
+    with Session(engine) as session:
+        before = outbox.last_id(session)
+        sla_sweep.sweep(session, now)
+        session.flush()
+        owed = [row for row in outbox.by_status(session, outbox.PENDING) if row.id is not None and row.id > before]
+        lines = [_would(row, now) for row in sorted(owed, key=lambda row: row.key)]
+        session.rollback()
+    print("\n".join(lines) or f"Nothing is due as of {now.isoformat()}: no SLA alert would be sent.")
+    return 0
+
+
+def _would(row: Outbox, now: datetime) -> str:
+    when = "now" if row.deliver_after <= now else f"at {row.deliver_after.isoformat()} (working hours)"
+    what = _LEVEL[row.payload["level"]].format(metric=row.payload["metric"].replace("_", " "))
+    return f"would {_SENT_AS[row.kind].format(recipient=row.recipient)} {when}: #{row.payload['number']} {what}"
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

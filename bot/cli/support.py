@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from bot.cli.startup import CliError, connect
 from bot.clock import Clock, system_clock
@@ -19,7 +20,7 @@ from bot.slack.sender import CALL_TIMEOUT_S, Sender
 from storage import migrate
 from storage.db import is_sqlite, session_factory
 
-__all__ = ["CliError", "apply_org_file", "build_deps", "load_org_file", "open_database"]
+__all__ = ["CliError", "apply_org_file", "build_deps", "existing_database", "load_org_file", "open_database"]
 
 log = logging.getLogger("inhouse")
 
@@ -35,6 +36,17 @@ def open_database(settings: Settings) -> Engine:
     if is_sqlite(engine):
         migrate.upgrade(engine)
     elif not migrate.is_current(engine):
+        raise CliError("The database schema is not current: run `inhouse db upgrade` first.")
+    return engine
+
+
+def existing_database(settings: Settings) -> Engine:
+    """The database as it is, for commands that only look: never created, never migrated."""
+    database = make_url(settings.database_url).database if settings.database_url.startswith("sqlite") else None
+    if database and database != ":memory:" and not Path(database).exists():
+        raise CliError(f"There is no database at {Path(database).resolve()} yet: nothing to look at.")
+    engine = connect(settings.database_url)
+    if not migrate.is_current(engine):
         raise CliError("The database schema is not current: run `inhouse db upgrade` first.")
     return engine
 
