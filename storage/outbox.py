@@ -154,7 +154,8 @@ def settle(
 
 def last_id(session: Session) -> int:
     """The newest row's id (0 when empty): rows written after this call have larger ids."""
-    return int(session.exec(select(func.coalesce(func.max(Outbox.id), 0))).one())
+    newest = session.exec(select(func.max(Outbox.id))).one()
+    return newest or 0
 
 
 def by_status(session: Session, status: str) -> list[Outbox]:
