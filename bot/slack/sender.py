@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,6 +53,17 @@ class Call:
 
 class Undeliverable(Exception):
     """A renderer's way to say the message can never be sent (the request it was about is gone)."""
+
+
+_rendering_client: ContextVar[WebClient] = ContextVar("outbox_rendering_client")
+
+
+def slack() -> WebClient:
+    """The sender's client, for a renderer that must look something up in Slack first (only while it renders).
+
+    A Slack error or network error the look-up raises counts as the send's would: retried later, or the row dies.
+    """
+    return _rendering_client.get()
 
 
 Renderer = Callable[[Session, Sequence[Outbox], datetime], Call]
@@ -191,6 +203,11 @@ class Sender:
             call = self._render(rows, now)
         except Undeliverable as gone:
             return self._settle(rows, _Outcome(outbox.DEAD, error=str(gone)), now)
+        except (SlackApiError, OSError) as failure:  # a renderer's own look-up in Slack
+            return self._settle(rows, self._failed(failure, rows, now), now)
+        except Exception as bug:  # a renderer that fails would fail again on every retry: the row dies, logged
+            log.exception("Outbox rows %s (%s) could not be rendered", [r.id for r in rows], rows[0].kind)
+            return self._settle(rows, _Outcome(outbox.DEAD, error=f"could not be rendered: {type(bug).__name__}"), now)
         retried = [row for row in rows if row.attempts > 1]
         if retried and call.method == POST:
             found = self._already_posted(call, rows, now)
@@ -214,7 +231,11 @@ class Sender:
 
     def _render(self, rows: list[Outbox], now: datetime) -> Call:
         with self.read_scope() as session:
-            call = self.kinds.renderers[rows[0].kind](session, rows, now)
+            client = _rendering_client.set(self.client)
+            try:
+                call = self.kinds.renderers[rows[0].kind](session, rows, now)
+            finally:
+                _rendering_client.reset(client)
             parent_key = rows[0].parent_key
             if parent_key is None:
                 return _with_keys(call, rows)
@@ -233,21 +254,24 @@ class Sender:
     def _send(self, call: Call, rows: list[Outbox], now: datetime) -> _Outcome:
         try:
             response = self.client.api_call(call.method, json=call.args)
-        except SlackApiError as failure:
-            status, error = failure.response.status_code, str(failure.response.get("error") or "")
-            error = error or f"HTTP {status}"
-            if status == 429:
-                retry_at = now + timedelta(seconds=_retry_after(failure.response.headers))
-                with self._lock:
-                    self._paused[rows[0].recipient] = retry_at
-                return _Outcome(outbox.PENDING, error=error, retry_at=retry_at)
-            if status >= 500 or error in TRANSIENT_ERRORS:
-                return self._transient(rows, error, now)
-            return _Outcome(outbox.DEAD, error=error)
-        except OSError as failure:  # refused, reset, timed out: Slack may or may not have it (see step)
-            return self._transient(rows, f"network: {type(failure).__name__}", now)
+        except (SlackApiError, OSError) as failure:
+            return self._failed(failure, rows, now)
         ts = response.get("ts") or response.get("message_ts")
         return _Outcome(outbox.SENT, ts=str(ts) if ts else None)
+
+    def _failed(self, failure: SlackApiError | OSError, rows: list[Outbox], now: datetime) -> _Outcome:
+        if isinstance(failure, OSError):  # refused, reset, timed out: Slack may or may not have it (see step)
+            return self._transient(rows, f"network: {type(failure).__name__}", now)
+        status, error = failure.response.status_code, str(failure.response.get("error") or "")
+        error = error or f"HTTP {status}"
+        if status == 429:
+            retry_at = now + timedelta(seconds=_retry_after(failure.response.headers))
+            with self._lock:
+                self._paused[rows[0].recipient] = retry_at
+            return _Outcome(outbox.PENDING, error=error, retry_at=retry_at)
+        if status >= 500 or error in TRANSIENT_ERRORS:
+            return self._transient(rows, error, now)
+        return _Outcome(outbox.DEAD, error=error)
 
     def _transient(self, rows: list[Outbox], error: str, now: datetime) -> _Outcome:
         oldest = min(row.created_at for row in rows)
@@ -276,8 +300,13 @@ class Sender:
 
     def _run_hook(self, session: Session, row: Outbox, status: str, now: datetime) -> None:
         hook = row.payload.get("on_sent" if status == outbox.SENT else "on_dead" if status == outbox.DEAD else "")
-        if hook:
-            self.kinds.hooks[str(hook["name"])](session, row, hook.get("args") or {}, now)
+        if not hook:
+            return
+        try:
+            with session.begin_nested():  # the message's fate is recorded even if what follows it fails
+                self.kinds.hooks[str(hook["name"])](session, row, hook.get("args") or {}, now)
+        except Exception:
+            log.exception("The %s hook of outbox row %s failed", hook["name"], row.id)
 
     # --- recovery -------------------------------------------------------------------------------------------------
 

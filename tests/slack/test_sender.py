@@ -236,3 +236,32 @@ def test_wake_delivers_in_the_background_after_a_commit(
     the_sender.wake()
     (call,) = fake_slack.wait_for("chat.postMessage")
     assert call.args["text"] == "hello"
+
+
+def test_a_renderer_that_fails_kills_its_message_with_a_log_line_not_a_retry_loop(
+    session_scope: SessionScope, fake_slack: FakeSlack, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(_session: Session, _rows: Sequence[Outbox], _now: datetime) -> Call:
+        raise KeyError("number")
+
+    the_sender = Sender(session_scope, client_for(fake_slack), clock, Kinds(renderers={"broken": broken}))
+    owe(session_scope, clock, owed.Owed("bad", "C1", kind="broken"), owed.post("good", "C1", text("fine"), lane="x"))
+    delivery = the_sender.drain()
+    assert (delivery.sent, delivery.dead) == (1, 1)
+    assert rows(session_scope)["bad"].last_error == "could not be rendered: KeyError"
+    assert "could not be rendered" in caplog.text
+
+
+def test_a_hook_that_fails_leaves_the_message_recorded_as_sent(
+    session_scope: SessionScope, fake_slack: FakeSlack, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(_session: Session, _row: Outbox, _args: Any, _now: datetime) -> None:
+        raise RuntimeError("boom")
+
+    the_sender = Sender(session_scope, client_for(fake_slack), clock, Kinds(hooks={"broken": broken}))
+    owe(session_scope, clock, owed.post("hello", "C1", text("hello"), on_sent=owed.Hook("broken")))
+    assert the_sender.drain().sent == 1
+    assert rows(session_scope)["hello"].status == "sent"
+    assert "The broken hook of outbox row" in caplog.text
+    assert the_sender.drain().sent == 0
+    assert len(fake_slack.messages("C1")) == 1
