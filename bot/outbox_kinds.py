@@ -1,9 +1,10 @@
 """Every kind of outbox message a feature renders at send time, and every hook: one registry for the sender."""
 
+from bot.requests import outbound as requests
 from bot.sla import outbound as sla
 from bot.slack.sender import Kinds
 
-FEATURES: tuple[Kinds, ...] = (sla.KINDS,)
+FEATURES: tuple[Kinds, ...] = (sla.KINDS, requests.KINDS)
 
 
 def all_kinds() -> Kinds:

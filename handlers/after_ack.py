@@ -1,14 +1,13 @@
-"""Work a person waits for only after Slack has its answer, on a small pool of its own.
+"""Opening a modal after the ack, on the pool kept for modals (their trigger expires 3 seconds after the click).
 
-Bolt runs a listener's code after ``ack()`` on the thread that acked. In a burst, twenty listeners
-building modals and calling Slack at once compete for the GIL with the requests still waiting for
-their ack. Handing that work to a pool of two threads leaves few runnable threads beside the acks.
+Every other follow-up is a message, owed in the handler's transaction and delivered by the outbox sender
+(``deps.outbox.wake()``): nothing else runs here.
 """
 
 import logging
 from collections.abc import Callable
 
-from slack_sdk.webhook import WebhookClient
+from slack_bolt.context.respond import Respond
 
 from bot.deps import Deps
 
@@ -25,15 +24,15 @@ def apologize(response_url: str | None) -> None:
     if not response_url:
         return
     try:
-        WebhookClient(response_url).send(text=SORRY, response_type="ephemeral", replace_original=False)
+        Respond(response_url=response_url)(text=SORRY, response_type="ephemeral", replace_original=False)
     except Exception:  # reporting an error must not fail in turn
         log.warning("Could not tell the user about the error", exc_info=True)
 
 
 def after_ack(
-    deps: Deps, work: Callable[[], None], what: str, *, response_url: str | None = None, urgent: bool = False
+    deps: Deps, work: Callable[[], None], what: str, *, response_url: str | None = None, urgent: bool = True
 ) -> None:
-    """Run ``work`` behind the worker's acks; ``urgent`` for a modal, whose trigger expires.
+    """Open a modal (``work``) behind the worker's acks, without waiting for them to be quiet.
 
     See bot.serving.follow_ups.
     """

@@ -1,13 +1,17 @@
 """Requests: ``/request``, the buttons on the card, the request, resolve and transfer modals, and replies under a card.
 
-The ``message`` event (a reply in a card's thread) is idempotent, so Slack's retries are harmless.
+Each change and the messages it owes Slack (bot.requests.outbound) are one transaction; the outbox sender is
+woken after the commit. The ``message`` event (a reply in a card's thread) is idempotent, so Slack's retries
+are harmless.
 """
 
+import logging
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from sqlalchemy.exc import DBAPIError
 
 from bot.deps import Deps
 from bot.domain.lifecycle import EventKind
@@ -15,8 +19,7 @@ from bot.errors import NotFound
 from bot.ids import Action, BlockId, Callback
 from bot.ratings import outbound as rating_prompts
 from bot.ratings import service as ratings
-from bot.requests import filing, form_input
-from bot.requests import outbound as announce
+from bot.requests import filing, form_input, outbound
 from bot.requests import service as requests
 from bot.requests.modals import request_modal, resolve_modal, setup_needed_modal, transfer_modal
 from bot.slack.forms import Errors, StateValues
@@ -24,6 +27,10 @@ from bot.slack.modals import open_modal
 from bot.slack.text import PRIORITY_LABELS
 from handlers.after_ack import after_ack
 from handlers.refusals import REFUSALS, refuse
+
+log = logging.getLogger(__name__)
+
+CANNOT_SAVE = "Inhouse cannot save requests right now. Please try again in a moment: your text is still here."
 
 _CLICKS = {
     Action.ACKNOWLEDGE: EventKind.ACKNOWLEDGED,
@@ -63,37 +70,34 @@ def handle_open_card(ack: Ack) -> None:
     ack()
 
 
-def handle_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
+def handle_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    work = partial(_apply_click, body, action, client, deps)
-    after_ack(deps, work, f"the {action['action_id']} click", response_url=body.get("response_url"))
-
-
-def _apply_click(body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
-    actor, kind = body["user"]["id"], _CLICKS[Action(action["action_id"])]
+    actor, kind, now = body["user"]["id"], _CLICKS[Action(action["action_id"])], deps.clock()
     try:
         with deps.session_scope() as session:
-            request = requests.act(session, int(action["value"]), kind, actor, deps.clock())
+            request = requests.act(session, int(action["value"]), kind, actor, now)
+            outbound.changed(session, request, kind, actor, now)
     except REFUSALS as refusal:
-        refuse(client, body, refusal)
+        refuse(respond, refusal)
         return
-    announce.changed(client, request, kind, actor)
+    deps.outbox.wake()
 
 
 def handle_priority_change(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps
 ) -> None:
     ack()
     number, priority = action["selected_option"]["value"].split(":", 1)
-    actor = body["user"]["id"]
+    actor, now = body["user"]["id"], deps.clock()
+    detail = f" to {PRIORITY_LABELS.get(priority, priority).lower()}"
     try:
         with deps.session_scope() as session:
-            request = requests.change_priority(session, int(number), actor, priority, deps.clock())
+            request = requests.change_priority(session, int(number), actor, priority, now)
+            outbound.changed(session, request, EventKind.REPRIORITIZED, actor, now, detail=detail)
     except REFUSALS as refusal:
-        refuse(client, body, refusal)
+        refuse(respond, refusal)
         return
-    detail = f" to {PRIORITY_LABELS[priority].lower()}"
-    announce.changed(client, request, EventKind.REPRIORITIZED, actor, detail=detail)
+    deps.outbox.wake()
 
 
 def handle_resolve_click(
@@ -104,7 +108,7 @@ def handle_resolve_click(
         with deps.read_scope() as session:
             request = requests.check_staff(session, int(action["value"]), body["user"]["id"])
     except REFUSALS as refusal:
-        refuse(client, body, refusal)
+        refuse(respond, refusal)
         return
     open_modal(client, respond, body["trigger_id"], resolve_modal(request))
 
@@ -118,7 +122,7 @@ def handle_transfer_click(
             request = requests.check_staff(session, int(action["value"]), body["user"]["id"])
             departments = requests.departments(session)
     except REFUSALS as refusal:
-        refuse(client, body, refusal)
+        refuse(respond, refusal)
         return
     open_modal(client, respond, body["trigger_id"], transfer_modal(request, departments))
 
@@ -131,9 +135,7 @@ def _values(view: dict[str, Any]) -> StateValues:
     return values
 
 
-def handle_request_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
-) -> None:
+def handle_request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     now = deps.clock()
     draft = form_input.parse_request(_values(view), today=now.date())
     if isinstance(draft, Errors):
@@ -142,26 +144,21 @@ def handle_request_submitted(
     try:
         with deps.read_scope() as session:  # the reads, outside the writer's turn
             prepared = filing.prepare_filing(session, draft, body["user"]["id"], now)
-        with deps.session_scope() as session:
+        with deps.session_scope() as session:  # the writer's turn: the request, its card and DM owed
             request = filing.file_request(session, prepared)
+            outbound.filed(session, request, now)
     except NotFound as missing:
         ack(response_action="errors", errors={BlockId.DEPARTMENT: str(missing)})
         return
+    except DBAPIError as failure:  # the database is down or refused: the modal stays open with the text in it
+        log.error("Could not file a request: the database failed (%s)", type(failure.orig or failure).__name__)
+        ack(response_action="errors", errors={BlockId.DESCRIPTION: CANNOT_SAVE})
+        return
     ack()
-    after_ack(deps, partial(_post_card, request, client, deps), f"posting the card of #{request.number}")
+    deps.outbox.wake()
 
 
-def _post_card(request: requests.RequestSnapshot, client: WebClient, deps: Deps) -> None:
-    ts = announce.post_card(client, request)
-    if ts is not None:
-        with deps.session_scope() as session:
-            requests.attach_card(session, request.number, request.provider_channel, ts)
-    announce.filed(client, request, card_posted=ts is not None)
-
-
-def handle_resolve_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
-) -> None:
+def handle_resolve_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     note = form_input.parse_note(_values(view), required=True)
     if isinstance(note, Errors):
         ack(response_action="errors", errors=note.by_block)
@@ -171,49 +168,49 @@ def handle_resolve_submitted(
         with deps.session_scope() as session:
             request = requests.resolve(session, int(view["private_metadata"]), actor, note, now)
             asked = ratings.ask_after_resolve(session, request.number, now)  # once per request, in the same lock
+            outbound.changed(session, request, EventKind.RESOLVED, actor, now, note)
+            rating_prompts.ask(session, request, actor, asked, now)
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.NOTE: str(refusal)})
         return
     ack()
-    announce.changed(client, request, EventKind.RESOLVED, actor, note)
-    rating_prompts.ask(client, request, actor, asked)
+    deps.outbox.wake()
 
 
-def handle_transfer_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
-) -> None:
+def handle_transfer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     choice = form_input.parse_transfer(_values(view))
     if isinstance(choice, Errors):
         ack(response_action="errors", errors=choice.by_block)
         return
     department, note = choice
-    actor, number = body["user"]["id"], int(view["private_metadata"])
+    actor, number, now = body["user"]["id"], int(view["private_metadata"]), deps.clock()
     try:
         with deps.session_scope() as session:
             old = requests.get(session, number)
-            new = requests.transfer(session, number, actor, department, deps.clock(), note=note or None)
+            new = requests.transfer(session, number, actor, department, now, note=note or None)
+            outbound.transferred(session, old, new, actor, note or None, now)
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.DEPARTMENT: str(refusal)})
         return
     ack()
-    ts = announce.transferred(client, old, new, actor, note or None)
-    if ts is not None:
-        with deps.session_scope() as session:
-            requests.attach_card(session, number, new.provider_channel, ts)
+    deps.outbox.wake()
 
 
 # Replies under a card
 
 
-def handle_message(event: dict[str, Any], client: WebClient, deps: Deps) -> None:
+def handle_message(event: dict[str, Any], deps: Deps) -> None:
     """A person's reply in a card's thread; the provider's first one is the request's first response."""
     thread_ts, user = event.get("thread_ts"), event.get("user")
     if event.get("subtype") or event.get("bot_id") or not thread_ts or not user or thread_ts == event.get("ts"):
         return
+    now = deps.clock()
     with deps.session_scope() as session:
-        request = requests.record_reply(session, event["channel"], thread_ts, user, deps.clock())
+        request = requests.record_reply(session, event["channel"], thread_ts, user, now)
+        if request is not None:
+            outbound.replied(session, request, now)
     if request is not None:
-        announce.card_refreshed(client, request)
+        deps.outbox.wake()
 
 
 def register(app: App) -> None:

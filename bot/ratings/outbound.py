@@ -1,38 +1,66 @@
-"""The Slack side of request ratings: ask once after the resolve, show each click on the prompt and the card."""
+"""What request ratings owe Slack: the prompts, asked once after the resolve; each click shown on its prompt and card.
 
-from slack_sdk import WebClient
+Owed in the transaction that resolved the request or recorded the rating (``bot.slack.outbox``).
+"""
+
+from datetime import datetime
+
+from sqlmodel import Session
 
 from bot.domain.feedback import Direction
 from bot.ratings.blocks import provider_prompt, requester_prompt
-from bot.requests.card import request_card
+from bot.requests.outbound import card_refresh, current_card, in_thread, owe_about
 from bot.requests.service import RequestSnapshot
-from bot.slack.calls import Place, post, update
+from bot.slack.outbox import Owed, post, update
 
 
-def ask(client: WebClient, request: RequestSnapshot, resolver: str, asked: list[Direction]) -> None:
+def ask(session: Session, request: RequestSnapshot, resolver: str, asked: list[Direction], now: datetime) -> None:
     """The requester rates the service in a DM; the resolver rates the request in the card's thread, or a DM."""
-    what = f"rating prompt for #{request.number}"
+    messages: list[Owed] = []
+    key = f"request:{request.number}:rating"
     if Direction.CUSTOMER_TO_PROVIDER in asked:
-        post(client, request.requester_id, requester_prompt(request), what=what)
+        prompt = requester_prompt(request)
+        messages.append(post(f"{key}:{Direction.CUSTOMER_TO_PROVIDER}", request.requester_id, prompt))
     if Direction.PROVIDER_TO_CUSTOMER in asked:
-        message = provider_prompt(request, resolver)
-        if request.card_channel and request.card_ts:
-            post(client, request.card_channel, message, what=what, thread_ts=request.card_ts)
+        prompt, prompt_key = provider_prompt(request, resolver), f"{key}:{Direction.PROVIDER_TO_CUSTOMER}"
+        card = current_card(session, request)
+        if card is not None:
+            messages.append(in_thread(prompt_key, request.number, card, prompt))
         else:
-            post(client, resolver, message, what=what)
+            messages.append(post(prompt_key, resolver, prompt))
+    owe_about(session, request.number, messages, now)
 
 
 def rated(
-    client: WebClient, request: RequestSnapshot, direction: Direction, rater: str, score: int, prompt: Place
+    session: Session,
+    request: RequestSnapshot,
+    direction: Direction,
+    rater: str,
+    score: int,
+    prompt: tuple[str, str],
+    click: str,
+    now: datetime,
 ) -> None:
+    """The clicked prompt (``prompt``: its channel and ts) shows the score, and so does the card.
+
+    ``click`` is the click's action_ts: each click is a change of its own, and Slack's retry of one is not.
+    """
     if direction is Direction.CUSTOMER_TO_PROVIDER:
         message = requester_prompt(request, score)
     else:
         message = provider_prompt(request, rater, rater, score)
-    update(client, prompt.channel, prompt.ts, message, what=f"rating prompt for #{request.number}")
-    refresh_card(client, request)
+    channel, ts = prompt
+    key = f"request:{request.number}:rating:{direction}:click:{click}"
+    owe_about(
+        session, request.number, [update(f"{key}:prompt", channel, message, ts=ts), *_card(session, request, key)], now
+    )
 
 
-def refresh_card(client: WebClient, request: RequestSnapshot) -> None:
-    if request.card_channel and request.card_ts:
-        update(client, request.card_channel, request.card_ts, request_card(request), what=f"card #{request.number}")
+def commented(session: Session, request: RequestSnapshot, submission: str, now: datetime) -> None:
+    """The requester's comment shows on the card; ``submission`` is the comment modal's view id."""
+    owe_about(session, request.number, _card(session, request, f"request:{request.number}:comment:{submission}"), now)
+
+
+def _card(session: Session, request: RequestSnapshot, key: str) -> list[Owed]:
+    card = current_card(session, request)
+    return [card_refresh(f"{key}:card", request.number, card)] if card is not None else []

@@ -1,8 +1,10 @@
-"""Filing a new request in two steps: the reads, then a writer's turn that holds only the INSERTs.
+"""Filing a new request in two steps: the reads, then a writer's turn that holds only the writes.
 
 On SQLite writers take turns, and every other writer waits while one holds the turn. So ``prepare_filing``
 (the org, the agreement, the business-hours clocks) runs in a read-only scope, and ``file_request`` writes
-the rows. An org file applied between the two is caught: ``file_request`` prepares again with it.
+the rows: the request, its CREATED event, the key of its card; ``bot.requests.outbound.filed`` then owes the
+card and the requester's confirmation in the same turn, with one INSERT. An org file applied between the two
+is caught: ``file_request`` prepares again with it.
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,15 @@ from sqlmodel import Session
 
 from bot.domain.lifecycle import Event, EventKind, State
 from bot.errors import NotFound
-from bot.requests.service import RequestDraft, RequestSnapshot, apply_promise, event_row, snapshot_of
+from bot.requests.service import (
+    RequestDraft,
+    RequestSnapshot,
+    apply_promise,
+    card_key,
+    event_row,
+    set_card_key,
+    snapshot_of,
+)
 from bot.sla import clocks as sla_clocks
 from storage import directory, org_snapshot, rows
 from storage.models import Request
@@ -56,7 +66,7 @@ def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: d
 
 
 def file_request(session: Session, filing: Filing) -> RequestSnapshot:
-    """Write the prepared request and its CREATED event; raises NotFound if its department just left the org."""
+    """Write the prepared request, its CREATED event and its card's key; NotFound if its department just left."""
     if org_snapshot.current(session).version != filing.org_version:  # an org file was applied since the reads
         filing = prepare_filing(session, filing.draft, filing.requester, filing.now)
     request = filing.request
@@ -65,11 +75,13 @@ def file_request(session: Session, filing: Filing) -> RequestSnapshot:
     request.id = rows.insert_returning_id(session, request)
     created = Event(EventKind.CREATED, request.requester_id, request.created_at, provider=request.provider_id)
     rows.insert_returning_id(session, event_row(request.id, created))
+    request.card_key = card_key(request.id)  # its number is known only now
+    set_card_key(session, request.id, request.card_key)
     return snapshot_of(request, filing.provider, filing.customer_name)  # a new request: no alerts, no ratings
 
 
 def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:
-    """Prepare and file in one transaction."""
+    """Prepare and file in one transaction (the CLI and tests; it owes Slack nothing)."""
     return file_request(session, prepare_filing(session, draft, requester, now))
 
 

@@ -1,6 +1,6 @@
 """Use cases of a request: file it, work it, look it up. No Slack here, and no commit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
 
@@ -65,38 +65,53 @@ class RequestSnapshot:
     card_ts: str | None
     overdue: tuple[Metric, ...] = ()
     ratings: tuple[RequestRating, ...] = ()  # shown on the card once given
+    card_key: str | None = None  # the outbox row that posts the current card (its ts is card_ts once posted)
+    event_id: int | None = None  # the log event of the change this snapshot comes from; None for a lookup
+
+
+def card_key(number: int, k: int = 0) -> str:
+    """The outbox key of a request's ``k``-th card: 0 when it is filed, one more at each transfer."""
+    return f"request:{number}:card:{k}"
+
+
+def _next_card_key(request: Request) -> str:
+    assert request.id is not None
+    k = int(request.card_key.rsplit(":", 1)[1]) + 1 if request.card_key else 1
+    return card_key(request.id, k)
 
 
 def act(session: Session, number: int, kind: EventKind, actor: str, now: datetime) -> RequestSnapshot:
     """Acknowledge, pause, resume or reopen: the buttons that need nothing but a click."""
     request = _request(session, number)
     _require_staff(session, request.provider_id, actor)
-    _transition(session, request, Event(kind, actor, now))
-    return snapshot(session, request)
+    event_id = _transition(session, request, Event(kind, actor, now))
+    return replace(snapshot(session, request), event_id=event_id)
 
 
 def resolve(session: Session, number: int, actor: str, note: str, now: datetime) -> RequestSnapshot:
     request = _request(session, number)
     _require_staff(session, request.provider_id, actor)
-    _transition(session, request, Event(EventKind.RESOLVED, actor, now, note=note))
-    return snapshot(session, request)
+    event_id = _transition(session, request, Event(EventKind.RESOLVED, actor, now, note=note))
+    return replace(snapshot(session, request), event_id=event_id)
 
 
 def transfer(
     session: Session, number: int, actor: str, to_department: str, now: datetime, note: str | None = None
 ) -> RequestSnapshot:
-    """Hand the request to another department, under that department's agreement from now on."""
+    """Hand the request to another department, under that department's agreement from now on, with a new card."""
     request = _request(session, number)
     _require_staff(session, request.provider_id, actor)
     provider = _department(session, to_department)
-    _transition(session, request, Event(EventKind.TRANSFERRED, actor, now, provider=provider.id, note=note))
+    event = Event(EventKind.TRANSFERRED, actor, now, provider=provider.id, note=note)
+    event_id = _transition(session, request, event)
     request.sla_cycle += 1  # both clocks start again, under the new provider's agreement
     apply_promise(session, request, provider, now)
     sla_clocks.schedule_next_check(session, request)
     request.card_channel = request.card_ts = None
+    request.card_key = _next_card_key(request)
     session.add(request)
     session.flush()
-    return snapshot(session, request)
+    return replace(snapshot(session, request), event_id=event_id)
 
 
 def change_priority(session: Session, number: int, actor: str, priority: str, now: datetime) -> RequestSnapshot:
@@ -106,15 +121,15 @@ def change_priority(session: Session, number: int, actor: str, priority: str, no
     if priority not in set(Priority):
         raise NotFound(f"There is no priority {priority!r}.")
     if priority == request.priority:
-        return snapshot(session, request)
-    _transition(session, request, Event(EventKind.REPRIORITIZED, actor, now, note=priority))
+        return snapshot(session, request)  # no change, no event: nothing to announce
+    event_id = _transition(session, request, Event(EventKind.REPRIORITIZED, actor, now, note=priority))
     request.priority = priority
     provider = _department(session, request.provider_id)
     sla_clocks.retarget(request, promise_for(session, provider, request.requester_department_id, priority), now)
     sla_clocks.schedule_next_check(session, request)
     session.add(request)
     session.flush()
-    return snapshot(session, request)
+    return replace(snapshot(session, request), event_id=event_id)
 
 
 def record_reply(session: Session, channel: str, thread_ts: str, author: str, now: datetime) -> RequestSnapshot | None:
@@ -128,8 +143,8 @@ def record_reply(session: Session, channel: str, thread_ts: str, author: str, no
         return None
     if not directory.is_staff(session, request.provider_id, author):
         return None
-    _transition(session, request, Event(EventKind.REPLIED, author, now))
-    return snapshot(session, request)
+    event_id = _transition(session, request, Event(EventKind.REPLIED, author, now))
+    return replace(snapshot(session, request), event_id=event_id)
 
 
 def check_staff(session: Session, number: int, actor: str) -> RequestSnapshot:
@@ -139,10 +154,22 @@ def check_staff(session: Session, number: int, actor: str) -> RequestSnapshot:
     return snapshot(session, request)
 
 
-def attach_card(session: Session, number: int, channel: str, ts: str) -> None:
-    """One UPDATE, without loading the row: it runs in a writer's turn right after every new request."""
-    statement = update(Request).where(col(Request.id) == number).values(card_channel=channel, card_ts=ts)
+def attach_card(session: Session, number: int, key: str, channel: str, ts: str) -> None:
+    """Where card ``key`` was posted, if it is still the request's card (a transfer may have replaced it).
+
+    One UPDATE, without loading the row: it runs when the sender records the card as sent.
+    """
+    statement = (
+        update(Request)
+        .where(col(Request.id) == number, col(Request.card_key) == key)
+        .values(card_channel=channel, card_ts=ts)
+    )
     session.connection().execute(statement)
+
+
+def set_card_key(session: Session, number: int, key: str) -> None:
+    """Name the outbox row that posts the request's card. One UPDATE, in the writer's turn of a filing."""
+    session.connection().execute(update(Request).where(col(Request.id) == number).values(card_key=key))
 
 
 def get(session: Session, number: int) -> RequestSnapshot:
@@ -232,6 +259,7 @@ def snapshot_of(
         card_ts=request.card_ts,
         overdue=overdue,
         ratings=ratings,
+        card_key=request.card_key,
     )
 
 
@@ -283,7 +311,8 @@ def _status(request: Request) -> Status:
     )
 
 
-def _transition(session: Session, request: Request, event: Event) -> None:
+def _transition(session: Session, request: Request, event: Event) -> int:
+    """Apply ``event`` to the request and log it; the log row's id (what the messages it owes are keyed by)."""
     status = lifecycle.apply(_status(request), event)
     request.state = status.state
     request.provider_id = status.provider
@@ -295,8 +324,9 @@ def _transition(session: Session, request: Request, event: Event) -> None:
     request.updated_at = event.at
     _move_clocks(request, event)
     session.add(request)
-    _append(session, request, event)
+    event_id = _append(session, request, event)
     sla_clocks.schedule_next_check(session, request)
+    return event_id
 
 
 def _move_clocks(request: Request, event: Event) -> None:
@@ -310,10 +340,13 @@ def _move_clocks(request: Request, event: Event) -> None:
             sla_clocks.start(request, (Metric.RESOLUTION,), event.at)
 
 
-def _append(session: Session, request: Request, event: Event) -> None:
+def _append(session: Session, request: Request, event: Event) -> int:
     assert request.id is not None
-    session.add(event_row(request.id, event))
+    row = event_row(request.id, event)
+    session.add(row)
     session.flush()
+    assert row.id is not None
+    return row.id
 
 
 def event_row(request_id: int, event: Event) -> RequestEvent:

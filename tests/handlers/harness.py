@@ -3,10 +3,12 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.ids import Action, BlockId, Callback
 from bot.jobs import scheduled as jobs
 from bot.jobs.scheduled import TickReport
+from bot.slack.sender import Delivery
 from storage.db import SessionScope
 from tests.fakes.app_server import RunningApp
 from tests.fakes.clock import FixedClock
@@ -77,6 +79,20 @@ class Harness:
         return self.signer.block_action(
             action, str(card.number), user_id=user, channel_id=card.channel, message_ts=card.ts
         ).send()
+
+    def private_answers(self, response: AppResponse) -> list[str]:
+        """What the app told only the person who clicked (or typed the command) that ``response`` answered."""
+        self.wait_quiet()
+        assert response.request is not None
+        path = urlsplit(response.request.payload["response_url"]).path
+        answers = [call for call in self.slack.calls_to("response_url") if call.path == path]
+        return [call.args["text"] for call in answers if call.args.get("response_type") == "ephemeral"]
+
+    def deliver_later(self, seconds: float = 60) -> Delivery:
+        """Time passes (past any backoff or Retry-After) and the sender delivers what is due: as the scheduler would."""
+        self.wait_quiet()
+        self.clock.advance(seconds=seconds)
+        return self.running.deps.outbox.drain()
 
     def tick(self) -> TickReport:
         """One scheduler tick (SLA sweep, then outbox delivery) at the clock's time."""

@@ -67,10 +67,8 @@ def test_acknowledge_is_told_to_the_requester_and_kept_in_the_thread(inhouse: Ha
 def test_someone_outside_the_department_is_refused_privately_and_nothing_changes(inhouse: Harness) -> None:
     card = inhouse.file_request("U0SAM")
     before = inhouse.card_message(card)
-    inhouse.click(card, Action.ACKNOWLEDGE, "U0SAM")
-    inhouse.wait_quiet()
-    (refusal,) = inhouse.slack.ephemerals(channel="C0IT", user="U0SAM")
-    assert refusal["text"] == "Only members and managers of IT Support can work on its requests."
+    click = inhouse.click(card, Action.ACKNOWLEDGE, "U0SAM")
+    assert inhouse.private_answers(click) == ["Only members and managers of IT Support can work on its requests."]
     assert inhouse.card_message(card) == before
     assert _events(inhouse, card.number) == [("created", "U0SAM")]
 
@@ -94,12 +92,12 @@ def test_a_second_acknowledgement_is_refused_with_the_reason(inhouse: Harness) -
     stale = {"ts": card.ts, "blocks": [{"type": "actions", "block_id": BlockId.CARD_ACTIONS, "elements": [
         {"type": "button", "action_id": Action.ACKNOWLEDGE, "value": str(card.number),
          "text": {"type": "plain_text", "text": "Acknowledge"}}]}]}  # fmt: skip
-    inhouse.signer.block_action(
+    click = inhouse.signer.block_action(
         Action.ACKNOWLEDGE, str(card.number), user_id="U0BOB", channel_id=card.channel, message=stale
     ).send()
-    inhouse.wait_quiet()
-    (refusal,) = inhouse.slack.ephemerals(user="U0BOB")
-    assert refusal["text"] == "This request can't be acknowledged: it is waiting on the requester (resume it first)."
+    assert inhouse.private_answers(click) == [
+        "This request can't be acknowledged: it is waiting on the requester (resume it first)."
+    ]
 
 
 def test_pause_and_resume_track_waiting_on_the_requester(inhouse: Harness) -> None:
@@ -150,10 +148,11 @@ def test_resolving_closes_the_card_and_tells_the_requester_what_was_done(inhouse
 
 def test_only_department_staff_get_the_resolve_modal(inhouse: Harness) -> None:
     card = inhouse.file_request("U0SAM")
-    inhouse.click(card, Action.RESOLVE, "U0HANNA")
+    click = inhouse.click(card, Action.RESOLVE, "U0HANNA")
     inhouse.wait_quiet()
     assert len(inhouse.slack.calls_to("views.open")) == 1  # only the /request modal
-    assert inhouse.slack.ephemerals(user="U0HANNA")[0]["text"].startswith("Only members and managers of IT Support")
+    (refusal,) = inhouse.private_answers(click)
+    assert refusal.startswith("Only members and managers of IT Support")
 
 
 def test_reopening_a_resolved_request_puts_it_back_to_work(inhouse: Harness) -> None:
@@ -204,8 +203,9 @@ def test_after_a_transfer_the_new_department_works_the_request(inhouse: Harness)
     _submit(inhouse, "U0ALICE", Callback.TRANSFER, {BlockId.DEPARTMENT: {Action.DEPARTMENT: static_select("hr")}})
     (message,) = inhouse.slack.messages("C0HR")
     new_card = Card(card.number, "C0HR", message["ts"])
-    inhouse.click(new_card, Action.ACKNOWLEDGE, "U0ALICE")
+    refused = inhouse.click(new_card, Action.ACKNOWLEDGE, "U0ALICE")
     inhouse.click(new_card, Action.ACKNOWLEDGE, "U0HANNA")
     inhouse.wait_quiet()
-    assert inhouse.slack.ephemerals(user="U0ALICE")[0]["text"].startswith("Only members and managers of People")
+    (refusal,) = inhouse.private_answers(refused)
+    assert refusal.startswith("Only members and managers of People")
     assert _state_line(inhouse, new_card) == "*Status:* In progress · <@U0HANNA>"

@@ -1,7 +1,10 @@
 """Filing a request with /request: the modal, the card in the provider's channel, the requester's DM."""
 
 from datetime import UTC, datetime
+from typing import NoReturn
 
+import pytest
+from sqlalchemy import Engine
 from sqlmodel import select
 
 from bot.ids import Action, BlockId
@@ -97,3 +100,34 @@ def test_an_unknown_user_is_asked_for_their_department_once(inhouse: Harness) ->
 def test_a_known_user_is_not_asked_for_their_department(inhouse: Harness) -> None:
     modal = inhouse.open_request_modal("U0SAM")
     assert BlockId.REQUESTER_DEPARTMENT not in {b["block_id"] for b in modal.args["view"]["blocks"]}
+
+
+def test_a_submission_while_the_database_is_down_keeps_the_text_and_asks_to_try_again(
+    inhouse: Harness, engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    modal = inhouse.open_request_modal("U0SAM")
+
+    def refuse(*_args: object, **_kwargs: object) -> NoReturn:
+        raise engine.dialect.loaded_dbapi.OperationalError("connection refused")
+
+    engine.dispose()  # no connection left open: each new one is refused, as by a database that is down
+    monkeypatch.setattr(engine.dialect, "connect", refuse)
+    response = inhouse.submit_request_modal("U0SAM", modal, description="Laptop won't boot")
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {BlockId.DESCRIPTION: "Inhouse cannot save requests right now. Please try again in a moment: "
+                   "your text is still here."},
+    }  # fmt: skip
+    failures = [record for record in caplog.records if record.name == "handlers.requests"]
+    assert [record.getMessage() for record in failures] == [
+        "Could not file a request: the database failed (OperationalError)"
+    ]
+
+    monkeypatch.undo()  # the database is back: the same modal, submitted again, files the request
+    inhouse.wait_quiet()
+    with inhouse.session_scope() as session:
+        assert session.exec(select(Request)).all() == []
+    assert inhouse.submit_request_modal("U0SAM", modal, description="Laptop won't boot").body == ""
+    inhouse.wait_quiet()
+    with inhouse.session_scope() as session:
+        assert [request.description for request in session.exec(select(Request))] == ["Laptop won't boot"]

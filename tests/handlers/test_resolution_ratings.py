@@ -97,17 +97,15 @@ def test_reopening_and_resolving_again_does_not_ask_again_and_keeps_the_ratings(
 
 def test_only_the_requester_rates_the_service(inhouse: Harness) -> None:
     card = _resolved(inhouse)
-    click_in(inhouse, "D0SAM", _requester_prompt(inhouse), "rate_service_1", "U0BOB")
-    (refusal,) = inhouse.slack.ephemerals(user="U0BOB")
-    assert refusal["text"] == f"Only the person who filed #{card.number} rates the service they got."
+    click = click_in(inhouse, "D0SAM", _requester_prompt(inhouse), "rate_service_1", "U0BOB")
+    assert inhouse.private_answers(click) == [f"Only the person who filed #{card.number} rates the service they got."]
     assert ratings(inhouse, card.number)[0] == (SERVICE, None, None, None)
 
 
 def test_only_the_providers_people_rate_the_request(inhouse: Harness) -> None:
     card = _resolved(inhouse)
-    click_in(inhouse, card.channel, _provider_prompt(inhouse, card), "rate_request_1", "U0SAM")
-    (refusal,) = inhouse.slack.ephemerals(channel=card.channel, user="U0SAM")
-    assert refusal["text"] == f"Only members and managers of IT Support rate request #{card.number}."
+    click = click_in(inhouse, card.channel, _provider_prompt(inhouse, card), "rate_request_1", "U0SAM")
+    assert inhouse.private_answers(click) == [f"Only members and managers of IT Support rate request #{card.number}."]
     click_in(inhouse, card.channel, _provider_prompt(inhouse, card), "rate_request_5", "U0BOB")
     assert ratings(inhouse, card.number)[1] == (REQUEST, 5, "U0BOB", None)
 

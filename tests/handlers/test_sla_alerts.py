@@ -298,14 +298,14 @@ def test_raising_the_priority_applies_the_shorter_agreement_counting_time_used(i
 def test_only_the_provider_may_change_the_priority(inhouse: Harness) -> None:
     card = inhouse.file_request("U0SAM")
     message = inhouse.card_message(card)
-    inhouse.signer.block_action(Action.CHANGE_PRIORITY, user_id="U0SAM", channel_id=card.channel, message=message,
-                                selected_option=f"{card.number}:urgent").send()  # fmt: skip
+    click = inhouse.signer.block_action(Action.CHANGE_PRIORITY, user_id="U0SAM", channel_id=card.channel,
+                                        message=message, selected_option=f"{card.number}:urgent").send()  # fmt: skip
     inhouse.wait_quiet()
     with inhouse.session_scope() as session:
         request = session.get(Request, card.number)
     assert request is not None
     assert request.priority == "normal"
-    assert inhouse.slack.ephemerals(user="U0SAM")[0]["text"].startswith("Only members and managers of IT Support")
+    assert inhouse.private_answers(click)[0].startswith("Only members and managers of IT Support")
 
 
 def test_a_met_first_response_keeps_its_due_time_through_a_pause(inhouse: Harness) -> None:

@@ -44,6 +44,8 @@ def test_a_rate_limited_call_is_retried_after_retry_after(inhouse: Harness) -> N
     inhouse.slack.fail_next("chat.update", error="ratelimited", status=429, retry_after=1)
     inhouse.click(card, Action.ACKNOWLEDGE, "U0ALICE")
     inhouse.wait_quiet()
+    assert [call.status for call in inhouse.slack.calls_to("chat.update")] == [429]
+    inhouse.deliver_later(seconds=1)
     updates = inhouse.slack.calls_to("chat.update")
     assert [call.status for call in updates] == [429, 200]
     assert inhouse.card_message(card)["blocks"][2]["text"]["text"] == "*Status:* In progress · <@U0ALICE>"

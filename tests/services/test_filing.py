@@ -1,4 +1,5 @@
-"""Filing a request: the reads happen before the writer's turn, which then writes only the request's rows."""
+"""Filing a request: the reads happen before the writer's turn, which then writes only the request's rows and
+owes its messages (the card, the requester's confirmation) with one INSERT."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,9 +11,10 @@ from sqlalchemy import Engine, event
 from bot.errors import NotFound
 from bot.org.apply import apply_org
 from bot.org.model import load_org_text
-from bot.requests import filing
+from bot.requests import filing, outbound
 from bot.requests import service as requests
 from bot.requests.service import RequestDraft, RequestSnapshot
+from storage import outbox
 from storage.db import session_factory
 from storage.models import Request, UserHome
 from tests.fakes.clock import FixedClock
@@ -49,15 +51,31 @@ def _file(engine: Engine, prepared: filing.Filing) -> RequestSnapshot:
         return filing.file_request(session, prepared)
 
 
-def test_the_writer_turn_of_a_filing_checks_the_org_version_and_inserts(engine: Engine, clock: FixedClock) -> None:
+def test_the_writer_turn_of_a_filing_checks_the_org_version_writes_and_owes_its_messages_at_once(
+    engine: Engine, clock: FixedClock
+) -> None:
     _org(engine)
     prepared = _prepare(engine, RequestDraft("it", "normal", "VPN down"), clock())
     with statements(engine) as seen, session_factory(engine)() as session:
         filed = filing.file_request(session, prepared)
-    assert [kind for kind in seen if kind not in ("BEGIN", "COMMIT")] == ["SELECT", "INSERT", "INSERT"]
+        outbound.filed(session, filed, clock())
+    # the org version; the request, its event, its card's key (known once the request has its number); the messages
+    assert [kind for kind in seen if kind not in ("BEGIN", "COMMIT")] == [
+        "SELECT",
+        "INSERT",
+        "INSERT",
+        "UPDATE",
+        "INSERT",
+    ]
     with session_factory(engine)() as session:
         stored = session.get(Request, filed.number)
+        owed = outbox.by_status(session, outbox.PENDING)
         assert stored is not None
+        assert stored.card_key == f"request:{filed.number}:card:0"
+        assert [(row.key, row.recipient) for row in owed] == [
+            (f"request:{filed.number}:card:0", "C0IT"),
+            (f"request:{filed.number}:filed", "U0SAM"),
+        ]
         assert (stored.first_response_due, stored.resolution_due) == (filed.first_response_due, filed.resolution_due)
         assert stored.next_check_at is not None
         assert filed.first_response_due is not None
