@@ -1,8 +1,9 @@
 """Every message a request owes Slack arrives, and arrives once: when Slack fails at the moment it is due, and when
 the process dies between the commit that owed it and its send.
 
-The messages: the card (posted when the request is filed, updated at each change), the notes in its thread, the
-requester's DMs, and the rating prompts after the resolve. Each is owed in the transaction of the change, so a
+The messages: the card (posted when the request is filed, updated at each change, posted anew in the new
+department's channel after a transfer), the notes in its thread, the requester's DMs, the rating prompts after the
+resolve and their update when clicked. Each is owed in the transaction of the change, so a
 failure only delays it: time passes (the FixedClock) and the sender delivers what is due, as the scheduler's does.
 """
 
@@ -21,7 +22,7 @@ from bot.slack.sender import LEASE, Sender
 from storage import outbox
 from storage.models import Outbox, Request
 from tests.fakes.app_server import BOT_TOKEN
-from tests.fakes.signing import plain_value
+from tests.fakes.signing import plain_value, static_select
 from tests.fakes.slack_api import FakeSlack
 from tests.handlers.harness import Card, Harness, Json
 
@@ -59,6 +60,31 @@ def _resolve(inhouse: Harness) -> None:
         Callback.RESOLVE, values, user_id="U0ALICE", view_id=modal.response["view"]["id"]
     )
     assert submission.send().body == ""
+    inhouse.wait_quiet()
+
+
+def _transfer_to_hr(inhouse: Harness) -> None:
+    opened = len(inhouse.slack.calls_to("views.open"))
+    inhouse.click(_card(inhouse), Action.TRANSFER, "U0ALICE")
+    (modal,) = inhouse.slack.wait_for("views.open", count=opened + 1)[opened:]
+    values = {str(BlockId.DEPARTMENT): {str(Action.DEPARTMENT): static_select("hr")}}
+    submission = inhouse.signer.view_submission(
+        Callback.TRANSFER, values, user_id="U0ALICE", view_id=modal.response["view"]["id"]
+    )
+    assert submission.send().body == ""
+    inhouse.wait_quiet()
+
+
+def _file_and_resolve(inhouse: Harness) -> None:
+    _file(inhouse)
+    _resolve(inhouse)
+
+
+def _rate_the_service(inhouse: Harness) -> None:
+    (prompt,) = [message for message in inhouse.dms_to("U0SAM") if RATE in message["text"]]
+    click = inhouse.signer.block_action("rate_service_4", "1", user_id="U0SAM", channel_id="D0SAM",
+                                        message_ts=prompt["ts"])  # fmt: skip
+    assert click.send().status == 200
     inhouse.wait_quiet()
 
 
@@ -113,6 +139,31 @@ def _one_prompt_in_the_thread(inhouse: Harness) -> None:
     assert [text.split(",")[0] for text in _thread(inhouse) if RATE in text] == ["<@U0ALICE>"]
 
 
+def _new_card_in_hrs_channel(inhouse: Harness) -> None:
+    (card,) = inhouse.slack.messages("C0HR")
+    assert card["blocks"][-1]["elements"][0]["action_id"] == Action.ACKNOWLEDGE
+    with inhouse.session_scope() as session:
+        request = session.get(Request, 1)
+    assert request is not None
+    assert (request.card_channel, request.card_ts) == ("C0HR", card["ts"])
+    assert _texts(inhouse.slack.replies("C0HR", card["ts"])) == ["<@U0ALICE> transferred it here from IT Support."]
+
+
+def _the_prompt_shows_the_rating(inhouse: Harness) -> None:
+    assert [text for text in _dms(inhouse) if "rate" in text] == [
+        "You rated IT Support ★★★★☆ 4/5 for #1. Click another number to change it."
+    ]
+    assert "*Requester's rating of the service:* ★★★★☆ 4/5" in str(inhouse.card_message(_card(inhouse))["blocks"])
+
+
+def _is_new_card(args: Args) -> bool:
+    return args["channel"] == "C0HR" and "thread_ts" not in args
+
+
+def _is_prompt_update(args: Args) -> bool:
+    return args["channel"] == "D0SAM"
+
+
 def _is_card(args: Args) -> bool:
     return args["channel"] == "C0IT" and "thread_ts" not in args
 
@@ -160,6 +211,12 @@ MESSAGES = {
     ),
     "the resolver's rating prompt": Message(
         _file, _resolve, "chat.postMessage", _is_prompt_in_thread, _one_prompt_in_the_thread
+    ),
+    "the rated prompt's update": Message(
+        _file_and_resolve, _rate_the_service, "chat.update", _is_prompt_update, _the_prompt_shows_the_rating
+    ),
+    "the new card after a transfer": Message(
+        _file, _transfer_to_hr, "chat.postMessage", _is_new_card, _new_card_in_hrs_channel
     ),
 }
 
