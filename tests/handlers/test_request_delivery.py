@@ -161,7 +161,7 @@ def _is_new_card(args: Args) -> bool:
 
 
 def _is_prompt_update(args: Args) -> bool:
-    return args["channel"] == "D0SAM"
+    return bool(args["channel"] == "D0SAM")
 
 
 def _is_card(args: Args) -> bool:
