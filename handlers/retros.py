@@ -1,4 +1,7 @@
-"""Retrospectives: the prompt's buttons, the entry and action item modals, and "Mark done" in an owner's DM."""
+"""Retrospectives: the prompt's buttons, the entry and action item modals, and "Mark done" in an owner's DM.
+
+Each change and the messages it owes (bot.retros.outbound) are one transaction; the sender is woken after it.
+"""
 
 import re
 from typing import Any
@@ -9,8 +12,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.domain import retros as domain
 from bot.ids import Action, BlockId, Callback
-from bot.retros import form_input
-from bot.retros import outbound as retro_delivery
+from bot.retros import form_input, outbound
 from bot.retros import service as retros
 from bot.retros.prompt_blocks import action_modal, entry_modal
 from bot.slack.forms import Errors
@@ -29,11 +31,11 @@ def handle_add_entry(
         with deps.read_scope() as session:
             retro = retros.view(session, retro_id)
     except REFUSALS as refusal:
-        refuse(client, body, refusal)
+        refuse(respond, refusal)
         return
     kind = domain.kind(retro.template, kind_id)
     if retro.closed or kind is None:
-        refuse(client, body, retros.Closed("This retrospective has closed: its summary is in the thread."))
+        refuse(respond, retros.Closed("This retrospective has closed: its summary is in the thread."))
         return
     open_modal(client, respond, body["trigger_id"], entry_modal(retro, kind))
 
@@ -46,33 +48,33 @@ def handle_add_action(
         with deps.read_scope() as session:
             retro = retros.view(session, int(action["value"]))
     except REFUSALS as refusal:
-        refuse(client, body, refusal)
+        refuse(respond, refusal)
         return
     if retro.closed:
-        refuse(client, body, retros.Closed("This retrospective has closed: its summary is in the thread."))
+        refuse(respond, retros.Closed("This retrospective has closed: its summary is in the thread."))
         return
     open_modal(client, respond, body["trigger_id"], action_modal(retro))
 
 
-def handle_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps) -> None:
+def handle_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     parsed = form_input.parse_entry(view["state"]["values"], view["private_metadata"])
     if isinstance(parsed, Errors):
         ack(response_action="errors", errors=parsed.by_block)
         return
     retro_id, draft = parsed
+    now = deps.clock()
     try:
         with deps.session_scope() as session:
-            retro = retros.add_entry(session, retro_id, draft, body["user"]["id"], deps.clock())
+            entry_id = retros.add_entry(session, retro_id, draft, body["user"]["id"], now)
+            outbound.entry_added(session, retro_id, entry_id, now)
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.RETRO_TEXT: str(refusal)})
         return
     ack()
-    retro_delivery.refresh_prompt(client, retro)
+    deps.outbox.wake()
 
 
-def handle_action_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
-) -> None:
+def handle_action_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     now = deps.clock()
     parsed = form_input.parse_action(view["state"]["values"], view["private_metadata"], today=now.date())
     if isinstance(parsed, Errors):
@@ -82,24 +84,25 @@ def handle_action_submitted(
     try:
         with deps.session_scope() as session:
             item = retros.add_action(session, retro_id, draft, body["user"]["id"], now)
-            retro = retros.view(session, retro_id)
+            outbound.action_added(session, item, now)
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.RETRO_TEXT: str(refusal)})
         return
     ack()
-    retro_delivery.refresh_prompt(client, retro)
-    retro_delivery.assigned(client, item)
+    deps.outbox.wake()
 
 
-def handle_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps) -> None:
+def handle_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
+    now = deps.clock()
     try:
         with deps.session_scope() as session:
-            item = retros.mark_done(session, int(action["value"]), body["user"]["id"], deps.clock())
+            item = retros.mark_done(session, int(action["value"]), body["user"]["id"], now)
+            outbound.marked_done(session, item, body["channel"]["id"], body["message"]["ts"], now)
     except REFUSALS as refusal:
-        refuse(client, body, refusal)
+        refuse(respond, refusal)
         return
-    retro_delivery.mark_done(client, item, body["channel"]["id"], body["message"]["ts"])
+    deps.outbox.wake()
 
 
 def register(app: App) -> None:

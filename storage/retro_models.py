@@ -1,6 +1,7 @@
 """Retrospective tables: the schedules from the org file, each retro held, its entries and action items.
 
 A retro row per (schedule, period start), unique: that key is what makes a retro happen once per period.
+What a retro says in Slack is owed in the outbox by the transaction that decides it (see bot.retros.outbound).
 An anonymous entry or action item keeps no author (the CHECK constraints make it a property of the schema)
 and no entry keeps an instant.
 """
@@ -49,9 +50,7 @@ class Retro(SQLModel, table=True):
     departments: list[str] = Field(sa_column=Column(JSON, nullable=False))
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prompt_ts: str | None = Field(default=None, max_length=32)
-    prompt_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    summary_ts: str | None = Field(default=None, max_length=32)
-    summary_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """Where the prompt landed, recorded when the outbox sends it (``retro:{id}:prompt``)."""
 
 
 class RetroEntry(SQLModel, table=True):
@@ -80,4 +79,5 @@ class RetroAction(SQLModel, table=True):
     author_id: str | None = Field(default=None, max_length=32)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     nudged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """When its nudge was owed (in the same transaction as the outbox row): each item is nudged once."""
     carried_into: int | None = Field(default=None, foreign_key="retro.id")

@@ -8,8 +8,11 @@ from bot.clock import system_clock
 from bot.config import Settings, explain_missing
 from bot.deps import Deps
 from bot.errors import NotAllowed, NotFound
+from bot.retros import outbound
 from bot.retros import service as retros
-from bot.retros.tick import post_prompts, retro_tick
+from bot.retros.tick import retro_tick
+
+OWED = " (Slack did not take it yet: the scheduler will send it)"
 
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
@@ -17,11 +20,14 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     at = args.at or system_clock()
     try:
         with deps.session_scope() as session:
-            retros.start(session, args.retro, at)
+            retro_id = retros.start(session, args.retro, at)
+            outbound.opened(session, [retro_id], deps.clock())
     except (NotFound, NotAllowed) as refusal:
         raise CliError(str(refusal)) from refusal
-    posted = post_prompts(deps, at)
-    print(f"Retro {args.retro} started; {posted} prompt posted.")
+    deps.outbox.drain()
+    with deps.read_scope() as session:
+        posted = outbound.prompt_posted(session, retro_id)
+    print(f"Retro {args.retro} started; {int(posted)} prompt posted{'' if posted else OWED}.")
     return 0
 
 
@@ -30,11 +36,13 @@ def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
     at = args.at or system_clock()
     try:
         with deps.session_scope() as session:
-            retros.close_now(session, args.retro, at)
+            retro_id = retros.close_now(session, args.retro, at)
     except NotFound as missing:
         raise CliError(str(missing)) from missing
-    report = retro_tick(deps, at)
-    print(f"Retro {args.retro} closed; {report.closed} summary posted.")
+    retro_tick(deps, at)
+    with deps.read_scope() as session:
+        posted = outbound.summary_posted(session, retro_id)
+    print(f"Retro {args.retro} closed; {int(posted)} summary posted{'' if posted else OWED}.")
     return 0
 
 

@@ -1,11 +1,11 @@
-"""Use cases of retrospectives: open one per period, take entries and action items, close. No Slack, no commit.
+"""Use cases of retrospectives: open one per period, take entries and action items, close, nudge. No Slack, no commit.
 
-Posting to Slack happens after the transaction; these functions claim the work (``claim_*``) so that one
-sender does it, and record what Slack answered (``record_*``).
+What each change owes Slack is owed by ``bot.retros.outbound`` in the same transaction, by the caller.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,7 @@ from storage.models import Department
 from storage.retro_models import Retro, RetroAction, RetroEntry, RetroSchedule
 
 RETRO_LOCK = 0x5E7_0000  # PostgreSQL advisory lock id: one retro tick opens retros at a time
-LEASE = timedelta(minutes=5)
+NUDGE_AT = time(9, 0)  # on the due day, in the retro's time zone
 FIRST_FACTS = timedelta(days=7)  # a retro with no earlier period counts the week before it
 
 
@@ -88,6 +88,50 @@ def close_now(session: Session, schedule_id: str, at: datetime) -> int:
     session.add(retro)
     session.flush()
     return retro.id
+
+
+def close_due(session: Session, now: datetime) -> list[int]:
+    """Close the retros whose window has passed; their summaries are owed."""
+    query = (
+        select(Retro)
+        .where(col(Retro.closed_at).is_(None), col(Retro.closes_at) <= now)
+        .order_by(col(Retro.id))
+        .with_for_update(skip_locked=True)
+    )
+    closing = list(session.exec(query))
+    for retro in closing:
+        retro.closed_at = now
+        session.add(retro)
+    session.flush()
+    return [retro.id for retro in closing if retro.id is not None]
+
+
+def due_nudges(session: Session, now: datetime) -> list[ActionView]:
+    """Open action items whose due day has come (09:00 in their retro's zone), each nudged once."""
+    query = (
+        select(RetroAction, Retro, RetroSchedule)
+        .join(Retro, col(Retro.id) == RetroAction.retro_id)
+        .join(RetroSchedule, col(RetroSchedule.id) == Retro.schedule_id)
+        .where(
+            RetroAction.status == domain.OPEN,
+            col(RetroAction.nudged_at).is_(None),
+            col(RetroAction.due_on) <= now.date() + timedelta(days=1),
+        )
+        .order_by(col(RetroAction.id))
+        .with_for_update(skip_locked=True, of=RetroAction)
+    )
+    due = []
+    for action, retro, schedule in session.exec(query):
+        if nudge_time(action.due_on, schedule.timezone) <= now:
+            action.nudged_at = now
+            session.add(action)
+            due.append(action_view(session, action, retro))
+    session.flush()
+    return due
+
+
+def nudge_time(due_on: date, timezone: str) -> datetime:
+    return datetime.combine(due_on, NUDGE_AT, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
 def _held(session: Session, schedule_id: str, period: Period) -> bool:
@@ -172,21 +216,22 @@ def _open_retro(session: Session, retro_id: int, now: datetime) -> Retro:
     return retro
 
 
-def add_entry(session: Session, retro_id: int, draft: EntryDraft, author: str, now: datetime) -> RetroView:
+def add_entry(session: Session, retro_id: int, draft: EntryDraft, author: str, now: datetime) -> int:
+    """The new entry's id."""
     retro = _open_retro(session, retro_id, now)
     if domain.kind(retro.template, draft.kind) is None:
         raise NotFound(f"This retrospective takes no {draft.kind!r} entries.")
-    session.add(
-        RetroEntry(
-            retro_id=retro_id,
-            kind=draft.kind,
-            text=draft.text,
-            anonymous=not draft.signed,
-            author_id=author if draft.signed else None,
-        )
+    entry = RetroEntry(
+        retro_id=retro_id,
+        kind=draft.kind,
+        text=draft.text,
+        anonymous=not draft.signed,
+        author_id=author if draft.signed else None,
     )
+    session.add(entry)
     session.flush()
-    return retro_view(session, retro)
+    assert entry.id is not None
+    return entry.id
 
 
 def add_action(session: Session, retro_id: int, draft: ActionDraft, author: str, now: datetime) -> ActionView:

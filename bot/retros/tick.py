@@ -1,58 +1,45 @@
 """The retro job: each minute, open the retros that are due, close those whose window passed, nudge owners.
 
 A pure function of ``now`` (tests pass an injected clock's time). Each step decides in one short
-transaction and talks to Slack outside it.
+transaction that also owes its messages in the outbox; then the outbox is drained, so a prompt, a summary
+or a nudge that a scheduler owed and could not send (Slack failing, the process killed) goes out at the
+next tick.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.deps import Deps
-from bot.retros import claims as retro_claims
-from bot.retros import outbound as retro_delivery
+from bot.retros import outbound
 from bot.retros import service as retros
+from bot.slack.sender import Delivery
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RetroTick:
-    opened: int
-    posted: int
-    closed: int
-    nudged: int
+    opened: int = 0
+    closed: int = 0
+    nudged: int = 0
+    delivery: Delivery = field(default_factory=Delivery)
+    """What the outbox sent after (everything due, the prompts, summaries and nudges owed here included)."""
 
 
 def retro_tick(deps: Deps, now: datetime | None = None) -> RetroTick:
+    """``now`` is the instant the retros are decided at; the outbox rows are owed at the clock's time."""
     now = now or deps.clock()
     with deps.session_scope() as session:
         opened = retros.open_due(session, now)
-    posted = post_prompts(deps, now)
+        outbound.opened(session, opened, deps.clock())
     with deps.session_scope() as session:
-        closing = retro_claims.claim_closings(session, now)
-    for summary in closing:
-        ts = retro_delivery.post_summary(deps.slack, summary)
-        with deps.session_scope() as session:
-            retro_claims.record_summary(session, summary.retro.id, ts)
+        closed = retros.close_due(session, now)
+        outbound.closed(session, closed, deps.clock())
     with deps.session_scope() as session:
-        nudges = retro_claims.claim_nudges(session, now)
-    for action in nudges:
-        retro_delivery.nudge(deps.slack, action)
-    report = RetroTick(len(opened), posted, len(closing), len(nudges))
-    if report != RetroTick(0, 0, 0, 0):
-        log.info("Retro tick: %s", report)
+        nudges = retros.due_nudges(session, now)
+        outbound.nudged(session, nudges, deps.clock())
+    report = RetroTick(len(opened), len(closed), len(nudges), deps.outbox.drain())
+    if report.opened or report.closed or report.nudged:
+        log.info("Retro tick: %d opened, %d closed, %d nudged", report.opened, report.closed, report.nudged)
     return report
-
-
-def post_prompts(deps: Deps, now: datetime) -> int:
-    """Post every prompt owed; how many were posted."""
-    with deps.session_scope() as session:
-        claims = retro_claims.claim_prompts(session, now)
-    posted = 0
-    for claim in claims:
-        ts = retro_delivery.post_prompt(deps.slack, claim.retro, retried=claim.retried)
-        with deps.session_scope() as session:
-            retro_claims.record_prompt(session, claim.retro.id, ts)
-        posted += ts is not None
-    return posted

@@ -23,7 +23,6 @@ class ActionView:
     status: str
     author_id: str | None
     channel: str
-    prompt_ts: str | None
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,6 @@ def action_view(session: Session, row: RetroAction, retro: Retro) -> ActionView:
         status=row.status,
         author_id=row.author_id,
         channel=retro.channel,
-        prompt_ts=retro.prompt_ts,
     )
 
 

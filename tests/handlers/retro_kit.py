@@ -8,13 +8,18 @@ Both lower anonymity_min to 2.
 from datetime import UTC, date, datetime
 from typing import Any
 
+from slack_sdk import WebClient
 from sqlmodel import col, select
 
 from bot.ids import Action, BlockId, Callback
 from bot.org.apply import apply_org
 from bot.org.model import load_org_text
+from bot.outbox_kinds import all_kinds
 from bot.retros.tick import RetroTick, retro_tick
+from bot.slack.sender import Sender
+from storage import outbox
 from storage.retro_models import Retro, RetroAction, RetroEntry
+from tests.fakes.app_server import BOT_TOKEN
 from tests.fakes.signing import AppResponse, checkboxes, datepicker, plain_value, users_select
 from tests.handlers.harness import Harness, Json
 from tests.orgs import TEST_ORG
@@ -150,3 +155,28 @@ def entry_rows(inhouse: Harness) -> list[tuple[str, str, bool, str | None]]:
 def action_rows(inhouse: Harness) -> list[RetroAction]:
     with inhouse.session_scope() as session:
         return list(session.exec(select(RetroAction).order_by(col(RetroAction.id))))
+
+
+def outbox_rows(inhouse: Harness) -> dict[str, str]:
+    """Every outbox row's key and status."""
+    with inhouse.session_scope() as session:
+        statuses = (outbox.PENDING, outbox.SENDING, outbox.SENT, outbox.DEAD)
+        return {row.key: row.status for status in statuses for row in outbox.by_status(session, status)}
+
+
+class Crash(BaseException):
+    """The process dies: nothing after this point runs, no handler catches it."""
+
+
+def dying_sender(inhouse: Harness, method: str) -> Sender:
+    """A sender whose process dies right after Slack handled its first call of ``method``."""
+
+    class DiesAfterSlackHandled(WebClient):
+        def api_call(self, api_method: str, **kwargs: Any) -> Any:
+            response = super().api_call(api_method, **kwargs)
+            if api_method == method:
+                raise Crash
+            return response
+
+    client = DiesAfterSlackHandled(token=BOT_TOKEN, base_url=inhouse.slack.base_url, retry_handlers=[], timeout=5)
+    return Sender(inhouse.session_scope, client, inhouse.clock, all_kinds())

@@ -110,5 +110,11 @@ def test_only_the_owner_marks_an_action_item_done(opened: Harness) -> None:
     click_done(opened, "U0ALICE", opened.dms_to("U0ALICE")[0], as_user="U0BOB")
     (row,) = action_rows(opened)
     assert row.status == "open"
-    (refusal,) = opened.slack.ephemerals(user="U0BOB")
-    assert refusal["text"] == "Only its owner, <@U0ALICE>, marks this action item done."
+    (refusal,) = opened.slack.wait_for("response_url")
+    assert refusal.args == {
+        "text": "Only its owner, <@U0ALICE>, marks this action item done.",
+        "response_type": "ephemeral",
+        "replace_original": False,
+    }
+    (dm,) = opened.dms_to("U0ALICE")
+    assert buttons(dm) == ["Mark done"]

@@ -5,12 +5,21 @@ IT's retro runs Fridays at 15:00 Berlin. The bot is running from Monday 2026-11-
 
 import threading
 
-from bot.retros import claims as retro_claims
-from bot.retros import outbound as retro_delivery
-from bot.retros import service as retros
+import pytest
+
 from bot.retros.tick import RetroTick, retro_tick
+from bot.slack.sender import LEASE
 from tests.handlers.harness import Harness
-from tests.handlers.retro_kit import buttons, prompts, retro_rows, tick, use_retro_org, utc
+from tests.handlers.retro_kit import (
+    Crash,
+    buttons,
+    dying_sender,
+    prompts,
+    retro_rows,
+    tick,
+    use_retro_org,
+    utc,
+)
 
 
 def running_from(inhouse: Harness, year: int, month: int, day: int) -> None:
@@ -20,13 +29,14 @@ def running_from(inhouse: Harness, year: int, month: int, day: int) -> None:
 
 def test_nothing_is_posted_before_the_scheduled_time(inhouse: Harness) -> None:
     running_from(inhouse, 2026, 11, 23)
-    assert tick(inhouse, utc(2026, 11, 27, 13, 59)) == RetroTick(0, 0, 0, 0)
+    assert tick(inhouse, utc(2026, 11, 27, 13, 59)) == RetroTick()
     assert prompts(inhouse) == []
 
 
 def test_the_prompt_is_posted_at_the_scheduled_time_in_the_departments_zone(inhouse: Harness) -> None:
     running_from(inhouse, 2026, 11, 23)
-    assert tick(inhouse, utc(2026, 11, 27, 14, 0)) == RetroTick(opened=1, posted=1, closed=0, nudged=0)
+    report = tick(inhouse, utc(2026, 11, 27, 14, 0))
+    assert (report.opened, report.delivery.sent, report.closed, report.nudged) == (1, 1, 0, 0)
     (prompt,) = prompts(inhouse)
     assert prompt["text"] == ("Retrospective: IT Support. Entries so far: Went well 0 · To improve 0 · Action items 0")
     assert buttons(prompt) == ["Went well", "To improve", "Action item"]
@@ -48,8 +58,8 @@ def test_the_schedule_keeps_local_time_when_daylight_saving_ends(inhouse: Harnes
 
 def test_a_run_missed_while_the_bot_was_down_is_caught_up_once(inhouse: Harness) -> None:
     running_from(inhouse, 2026, 11, 23)
-    assert tick(inhouse, utc(2026, 11, 28, 10, 0)).posted == 1  # down from Friday 14:00 to Saturday
-    assert tick(inhouse, utc(2026, 11, 28, 10, 1)).posted == 0
+    assert tick(inhouse, utc(2026, 11, 28, 10, 0)).delivery.sent == 1  # down from Friday 14:00 to Saturday
+    assert tick(inhouse, utc(2026, 11, 28, 10, 1)).delivery.sent == 0
     assert len(prompts(inhouse)) == 1
 
 
@@ -80,20 +90,25 @@ def test_schedulers_ticking_at_once_post_one_prompt(inhouse: Harness) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sum(report.posted for report in reports) == 1
+    assert sum(report.opened for report in reports) == 1
+    assert sum(report.delivery.sent for report in reports) == 1
     assert len(prompts(inhouse)) == 1
 
 
-def test_a_sender_that_died_after_posting_is_not_followed_by_a_second_prompt(inhouse: Harness) -> None:
+def test_a_sender_that_died_after_posting_is_not_followed_by_a_second_prompt(
+    inhouse: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     running_from(inhouse, 2026, 11, 23)
-    now = utc(2026, 11, 27, 14, 0)
-    with inhouse.session_scope() as session:
-        retros.open_due(session, now)
-    with inhouse.session_scope() as session:
-        (claim,) = retro_claims.claim_prompts(session, now)
-    retro_delivery.post_prompt(inhouse.running.deps.slack, claim.retro)  # ...and the process dies here
-    assert tick(inhouse, utc(2026, 11, 27, 14, 4)).posted == 0  # still claimed
-    tick(inhouse, utc(2026, 11, 27, 14, 5))  # the claim lapsed: another sender takes it over
+    deps = inhouse.running.deps
+    monkeypatch.setattr(deps.outbox, "drain", dying_sender(inhouse, "chat.postMessage").drain)
+    with pytest.raises(Crash):  # the scheduler posts the prompt, and its process dies before recording it
+        tick(inhouse, utc(2026, 11, 27, 14, 0))
+    monkeypatch.undo()
+    inhouse.clock.advance(seconds=59)
+    assert tick(inhouse).delivery.sent == 0  # still leased to the dead sender
+    inhouse.clock.set(utc(2026, 11, 27, 14) + LEASE)
+    assert tick(inhouse).delivery.sent == 1  # the lease lapsed: the next tick finds the prompt in the channel
     (prompt,) = prompts(inhouse)
     (retro,) = retro_rows(inhouse)
     assert retro.prompt_ts == prompt["ts"]
+    assert len(inhouse.slack.calls_to("chat.postMessage")) == 1
