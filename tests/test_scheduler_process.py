@@ -124,17 +124,23 @@ def test_http_mode_with_two_workers_runs_exactly_one_scheduler(
 
 
 def _scheduler_pids(pid: int) -> list[int]:
-    found = []
+    """The scheduler processes below ``pid`` (its supervisor, ``scheduler --keep-alive``, is not one)."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                command = (entry / "cmdline").read_text().replace("\0", " ").strip()
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                commands[int(entry.name)] = (entry / "cmdline").read_text().replace("\0", " ").strip()
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-            if parent == pid and command.endswith("-m bot scheduler"):
-                found.append(int(entry.name))
-    return found
+
+    def below(child: int) -> bool:
+        while child in parents and child != pid:
+            child = parents[child]
+        return child == pid
+
+    return [p for p, command in commands.items() if command.endswith("-m bot scheduler") and p != pid and below(p)]
 
 
 def _wait_for(condition: Callable[[], list[int]], timeout: float = 20) -> list[int]:

@@ -3,6 +3,7 @@
 import argparse
 import logging
 import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -56,6 +57,9 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """The scheduler alone: for deployments whose web tier runs several workers or hosts."""
+    if args.keep_alive:  # beside the web workers: a supervisor that starts it again when it dies
+        Supervised([sys.executable, "-m", "bot", "scheduler"]).run()
+        return 0
     missing = [name for name in settings.missing_for("http") if name == "SLACK_BOT_TOKEN"]
     if missing:
         raise CliError(explain_missing(missing))
@@ -104,9 +108,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.serving.web import wsgi_app
 
     # One scheduler beside the web workers, in a process of its own (never one per worker), started again if it dies.
-    scheduler_process = None if args.no_scheduler else Supervised([sys.executable, "-m", "bot", "scheduler"])
-    if scheduler_process is not None:
-        scheduler_process.start()
+    keep_alive = [sys.executable, "-m", "bot", "scheduler", "--keep-alive"]
+    scheduler_process = None if args.no_scheduler else subprocess.Popen(keep_alive)
     try:
         assert settings.slack_signing_secret is not None  # missing_for() said so otherwise
         secret = settings.slack_signing_secret.get_secret_value()
@@ -114,7 +117,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         serve(application, engine, port=args.port, workers=args.workers, threads=args.threads)
     finally:
         if scheduler_process is not None:
-            scheduler_process.stop()
+            scheduler_process.terminate()
+            scheduler_process.wait(timeout=60)
     return 0
 
 
@@ -133,9 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-scheduler", action="store_true", help="do not run the scheduler with this process")
     run.set_defaults(handler=cmd_run)
 
-    commands.add_parser("scheduler", help="run the scheduled jobs alone (SLA sweep, alerts)").set_defaults(
-        handler=cmd_scheduler
-    )
+    scheduler = commands.add_parser("scheduler", help="run the scheduled jobs alone (SLA sweep, alerts)")
+    scheduler.add_argument("--keep-alive", action="store_true", help="start it again whenever it dies")
+    scheduler.set_defaults(handler=cmd_scheduler)
 
     org = commands.add_parser("org", help="the org file").add_subparsers(dest="org_command", required=True)
     check = org.add_parser("check", help="validate an org file and list every problem")
