@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.feedback import form_input
-from bot.feedback import outbound as feedback_delivery
+from bot.feedback import outbound as feedback_outbound
 from bot.feedback import service as feedback
 from bot.feedback.blocks import feedback_modal, reply_modal
 from bot.ids import Action, BlockId, Callback
@@ -33,16 +33,16 @@ def _open_feedback_modal(command: dict[str, Any], client: WebClient, respond: Re
     open_modal(client, respond, command["trigger_id"], view)
 
 
-def handle_feedback_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
-) -> None:
+def handle_feedback_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     draft = form_input.parse_feedback(view["state"]["values"])
     if isinstance(draft, Errors):
         ack(response_action="errors", errors=draft.by_block)
         return
+    now = deps.clock()
     try:
         with deps.session_scope() as session:
-            submitted = feedback.submit(session, draft, body["user"]["id"], deps.clock())
+            submitted = feedback.submit(session, draft, body["user"]["id"], now)
+            feedback_outbound.owe_submitted(session, submitted, now)
     except feedback.UnknownRequest as missing:
         ack(response_action="errors", errors={BlockId.FEEDBACK_REQUEST: str(missing)})
         return
@@ -50,7 +50,7 @@ def handle_feedback_submitted(
         ack(response_action="errors", errors={BlockId.DEPARTMENT: str(refusal)})
         return
     ack()
-    feedback_delivery.deliver(client, submitted)
+    deps.outbox.wake()
 
 
 def handle_reply_click(
@@ -62,27 +62,29 @@ def handle_reply_click(
         with deps.read_scope() as session:
             feedback.reply_target(session, feedback_id, manager)
     except REFUSALS as refusal:
-        refuse(client, body, refusal)
+        refuse(respond, refusal)
         return
     view = reply_modal(feedback_id, body["channel"]["id"], body["message"]["ts"])
     open_modal(client, respond, body["trigger_id"], view)
 
 
-def handle_reply_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps) -> None:
+def handle_reply_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     text = form_input.parse_required_text(view["state"]["values"], BlockId.REPLY, Action.REPLY, "Write your reply.")
     if isinstance(text, Errors):
         ack(response_action="errors", errors=text.by_block)
         return
     feedback_id, origin = form_input.parse_reply_origin(view["private_metadata"])
-    manager = body["user"]["id"]
+    manager, now = body["user"]["id"], deps.clock()
     try:
         with deps.session_scope() as session:
             target = feedback.reply_target(session, feedback_id, manager)
+            # The view's id is the reply's: submitting the same modal twice owes one reply.
+            feedback_outbound.owe_reply(session, target, manager, text, origin, view["id"], now)
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.REPLY: str(refusal)})
         return
     ack()
-    feedback_delivery.deliver_reply(client, target, manager, text, origin)
+    deps.outbox.wake()
 
 
 def register(app: App) -> None:

@@ -50,6 +50,33 @@ def test_feedback_digest_sends_the_week_before_to_each_departments_managers(
     )
 
 
+def test_feedback_digest_twice_sends_each_digest_once_and_says_so_and_force_sends_them_again(
+    tmp_path: Path, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    database = _database_with_feedback(engine)
+
+    def digest(*extra: str) -> str:
+        result = inhouse(
+            "feedback", "digest", "--at", "2026-11-30T09:00:00+01:00", *extra,
+            cwd=tmp_path, DATABASE_URL=database, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.base_url,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def digests_to(manager: str) -> int:
+        return len([m for m in fake_slack.messages(f"D{manager[1:]}") if m["text"].startswith("Feedback digest")])
+
+    assert digest() == "Sent 2 feedback digests.\n"
+    assert digest() == (
+        "Sent 0 feedback digests.\n"
+        "The digests of the week Mon 23 Nov 2026 to Sun 29 Nov 2026 already went: 0 new, 2 already owed "
+        "(sent or on their way). Add --force to send them again.\n"
+    )
+    assert (digests_to("U0ITMGR"), digests_to("U0SALESMGR")) == (1, 1)
+    assert digest("--force") == "Sent 2 feedback digests.\n"
+    assert (digests_to("U0ITMGR"), digests_to("U0SALESMGR")) == (2, 2)
+
+
 def test_feedback_digest_without_a_bot_token_says_where_to_get_one(tmp_path: Path) -> None:
     result = inhouse("feedback", "digest", cwd=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'inhouse.db'}")
     assert result.returncode == 2

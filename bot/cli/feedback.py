@@ -1,27 +1,55 @@
 """``inhouse feedback …``: the weekly digest, on demand."""
 
 import argparse
+from datetime import UTC, datetime
 
 from bot.cli.sla import instant
 from bot.cli.support import CliError, build_deps, open_database
 from bot.clock import system_clock
 from bot.config import Settings, explain_missing
-from bot.feedback.digest_outbound import send_feedback_digests
+from bot.feedback.digest_outbound import DigestRun, send_feedback_digests
+from bot.slack.text import day
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     if settings.slack_bot_token is None:
         raise CliError(explain_missing(["SLACK_BOT_TOKEN"]))
     deps = build_deps(settings, open_database(settings))
-    sent = send_feedback_digests(deps, args.at or system_clock())
-    print(f"Sent {sent} feedback digest{'' if sent == 1 else 's'}.")
+    resend = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ") if args.force else None
+    run = send_feedback_digests(deps, args.at or system_clock(), resend=resend)
+    print(f"Sent {_plural(run.sent, 'feedback digest')}.")
+    for line in _more(run):
+        print(line)
     return 0
+
+
+def _more(run: DigestRun) -> list[str]:
+    lines = []
+    if run.waiting:
+        lines.append(f"{_plural(run.waiting, 'digest')} could not be sent yet: the scheduler's sender retries them.")
+    if run.dead:
+        lines.append(f"{_plural(run.dead, 'digest')} could not be delivered: `inhouse outbox --dead` says why.")
+    if run.already:
+        week = f"{day(run.first_day)} to {day(run.last_day)}"
+        lines.append(
+            f"The digests of the week {week} already went: {len(run.new)} new, {run.already} already owed "
+            "(sent or on their way). Add --force to send them again."
+        )
+    return lines
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     feedback = commands.add_parser("feedback", help="feedback between departments").add_subparsers(
         dest="feedback_command", required=True
     )
-    digest = feedback.add_parser("digest", help="send each department's managers the digest of the week before")
+    digest = feedback.add_parser(
+        "digest",
+        help="send each department's managers the digest of the week before (once per week, unless --force)",
+    )
     digest.add_argument("--at", type=instant, default=None, help="as of this ISO 8601 instant (default: now)")
+    digest.add_argument("--force", action="store_true", help="send the week's digests again, even if they went")
     digest.set_defaults(handler=cmd_digest)

@@ -59,11 +59,17 @@ class DepartmentDigest:
     comments: list[DigestComment]
 
 
+def week_before(session: Session, now: datetime) -> tuple[date, date]:
+    """The first and last day of the week the digest of ``now`` covers, in the organization's time zone."""
+    today = now.astimezone(ZoneInfo(store.org_timezone(session))).date()
+    return today - timedelta(days=WEEK_DAYS), today - timedelta(days=1)
+
+
 def digests(session: Session, now: datetime) -> list[DepartmentDigest]:
     """One digest per active department with managers and something to tell them."""
     zone = ZoneInfo(store.org_timezone(session))
-    today = now.astimezone(zone).date()
-    first_day, last_day = today - timedelta(days=WEEK_DAYS), today - timedelta(days=1)
+    first_day, last_day = week_before(session, now)
+    today = last_day + timedelta(days=1)
     start, end = (datetime.combine(day, time(), zone) for day in (first_day, today))
     feedback = store.feedback_between(session, first_day, last_day)
     ratings = store.ratings_between(session, start, end)

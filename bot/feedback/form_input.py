@@ -2,16 +2,24 @@
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.feedback import SCORES
 from bot.feedback.blocks import ANONYMOUS
 from bot.feedback.service import FeedbackDraft
 from bot.ids import Action, BlockId
-from bot.slack.calls import Place
 from bot.slack.forms import Errors, StateValues
 
 _REQUEST_NUMBER = re.compile(r"#?(\d{1,9})")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a message is: the feedback message a reply is noted under, an anonymous author's confirmation."""
+
+    channel: str
+    ts: str
 
 
 def _input(values: StateValues, block: BlockId, action: Action) -> dict[str, Any]:
@@ -76,7 +84,7 @@ def parse_required_text(values: StateValues, block: BlockId, action: Action, err
     return text if text else Errors({block: error})
 
 
-def parse_reply_origin(private_metadata: str) -> tuple[int, Place]:
+def parse_reply_origin(private_metadata: str) -> tuple[int, Origin]:
     """The reply modal's metadata: which feedback, and where its message is."""
     origin = json.loads(private_metadata)
-    return int(origin["feedback"]), Place(str(origin["channel"]), str(origin["ts"]))
+    return int(origin["feedback"]), Origin(str(origin["channel"]), str(origin["ts"]))

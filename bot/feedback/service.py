@@ -2,7 +2,8 @@
 
 Anonymous feedback keeps no trace of its author: no user id, no request, no instant, and the
 sender's department only when it hides the author among at least ``anonymity_min`` people. The
-author's reply path is a random token the caller puts in the DM to the author; the row keeps its hash.
+author's reply path is a random token the caller puts in the DM to the author; the row keeps its hash
+(bot.feedback.outbound owes that DM, and forgets it once it is sent).
 """
 
 import secrets
@@ -61,13 +62,14 @@ class FeedbackNotice:
 class Submitted:
     notice: FeedbackNotice
     recipients: list[str]  # the department's channel, or its managers
-    author_id: str  # in memory only, to send the confirmation
+    author_id: str  # the confirmation's recipient, never stored with anonymous feedback
     reply_token: str | None  # anonymous only: goes in the confirmation's metadata, nowhere else
 
 
 @dataclass(frozen=True)
 class ReplyTarget:
     feedback_id: int
+    department_id: str
     department_name: str
     author_id: str | None  # signed feedback
     token_digest: str | None  # anonymous feedback
@@ -109,14 +111,22 @@ def submit(session: Session, draft: FeedbackDraft, author: str, now: datetime) -
 
 def reply_target(session: Session, feedback_id: int, manager: str) -> ReplyTarget:
     """Where a manager's reply goes; raises NotAllowed unless ``manager`` manages the receiving department."""
+    target = addressee(session, feedback_id)
+    if target is None:
+        raise NotFound("That feedback is no longer here.")
+    if manager not in directory.managers_of(session, target.department_id):
+        raise NotAllowed(f"Only managers of {target.department_name} can reply to its feedback.")
+    return target
+
+
+def addressee(session: Session, feedback_id: int) -> ReplyTarget | None:
+    """Whom a reply to the feedback reaches (as the reply is sent: its department may have been renamed)."""
     row = store.get_feedback(session, feedback_id)
     if row is None:
-        raise NotFound("That feedback is no longer here.")
+        return None
     department = session.get(Department, row.to_department_id)
     name = department.name if department is not None else row.to_department_id
-    if manager not in directory.managers_of(session, row.to_department_id):
-        raise NotAllowed(f"Only managers of {name} can reply to its feedback.")
-    return ReplyTarget(feedback_id, name, row.author_id, row.reply_token_hash)
+    return ReplyTarget(feedback_id, row.to_department_id, name, row.author_id, row.reply_token_hash)
 
 
 def _receiver(session: Session, draft: FeedbackDraft) -> Department:

@@ -6,7 +6,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.deps import Deps
-from bot.feedback.digest_outbound import send_feedback_digests
+from bot.feedback import digest_outbound
 from bot.sla import sweep as sla_sweep
 from bot.slack.sender import Delivery
 from storage import runs
@@ -40,13 +40,18 @@ def sla_tick(deps: Deps, now: datetime | None = None) -> TickReport:
 
 
 def weekly_feedback_digest(deps: Deps, now: datetime | None = None) -> int | None:
-    """The week's feedback digest, once per day it is due even with several schedulers; DMs sent, or None."""
+    """The week's feedback digest, once per day it is due even with several schedulers; DMs sent, or None.
+
+    The claim and the DMs owed are one transaction; the DMs' keys (per department, week and manager) would make
+    a second run owe nothing new anyway.
+    """
     now = now or deps.clock()
     with deps.session_scope() as session:
         zone = ZoneInfo(org_timezone(session))
         day_start = datetime.combine(now.astimezone(zone).date(), time(), zone)
         if not runs.claim(session, "feedback_digest", day_start, now):
             return None
-    sent = send_feedback_digests(deps, now)
-    log.info("Feedback digest: %d DMs", sent)
-    return sent
+        run = digest_outbound.owe_feedback_digests(session, now)
+    run = digest_outbound.delivered(deps, run)
+    log.info("Feedback digest: %d DMs owed, %d sent, %d to retry", len(run.new), run.sent, run.waiting)
+    return run.sent

@@ -7,7 +7,9 @@ from sqlmodel import col, select
 from bot.ids import Action, BlockId, Callback
 from bot.org.apply import apply_org
 from bot.org.model import load_org_text
+from storage import outbox
 from storage.feedback_models import Feedback, Rating
+from storage.models import Outbox
 from tests.fakes.signing import AppResponse, checkboxes, plain_value, radio_buttons, static_select
 from tests.fakes.slack_api import Call
 from tests.handlers.harness import Card, Harness, Json, Values
@@ -69,6 +71,16 @@ def give_feedback(inhouse: Harness, user: str = "U0SAM", **fields: Any) -> Feedb
         return session.exec(select(Feedback).order_by(col(Feedback.id).desc())).first()  # type: ignore[return-value]
 
 
+def confirmation_to(inhouse: Harness, user: str) -> Json:
+    """The one confirmation of anonymous feedback in the user's DM: the message that carries a reply token."""
+    (confirmation,) = [
+        message
+        for message in inhouse.dms_to(user)
+        if (message.get("metadata") or {}).get("event_type") == "inhouse_feedback"
+    ]
+    return confirmation
+
+
 def submit_view(inhouse: Harness, user: str, callback: Callback, values: Values) -> AppResponse:
     """Submit the modal the app opened last."""
     modal = inhouse.slack.calls_to("views.open")[-1]
@@ -104,3 +116,11 @@ def ratings(inhouse: Harness, number: int) -> list[tuple[str, int | None, str | 
     with inhouse.session_scope() as session:
         rows = session.exec(select(Rating).where(Rating.request_id == number).order_by(col(Rating.direction)))
         return [(row.direction, row.score, row.rater_id, row.comment) for row in rows]
+
+
+def outbox_rows(inhouse: Harness) -> list[Outbox]:
+    """Every message owed to Slack so far, whatever became of it, in the order it was owed."""
+    with inhouse.session_scope() as session:
+        statuses = (outbox.PENDING, outbox.SENDING, outbox.SENT, outbox.DEAD)
+        rows = [row for status in statuses for row in outbox.by_status(session, status)]
+    return sorted(rows, key=lambda row: row.id or 0)

@@ -24,7 +24,7 @@ def _averages(inhouse: Harness, manager: str) -> list[str]:
 
 
 def _send(inhouse: Harness) -> int:
-    return send_feedback_digests(inhouse.running.deps, NEXT_MONDAY)
+    return send_feedback_digests(inhouse.running.deps, NEXT_MONDAY).sent
 
 
 def test_each_departments_managers_get_averages_given_and_received_per_partner(inhouse: Harness) -> None:

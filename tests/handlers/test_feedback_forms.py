@@ -7,7 +7,6 @@ from bot.feedback import form_input as feedback_forms
 from bot.feedback.service import FeedbackDraft
 from bot.ids import Action, BlockId
 from bot.ratings import form_input as rating_forms
-from bot.slack.calls import Place
 from bot.slack.forms import Errors
 from tests.handlers.feedback_kit import feedback_values
 
@@ -57,4 +56,4 @@ def test_a_rating_button_says_which_rating_and_score(action_id: str, expected: t
 
 def test_the_reply_modal_remembers_the_feedback_and_its_message() -> None:
     metadata = '{"feedback": 3, "channel": "C0IT", "ts": "1.2"}'
-    assert feedback_forms.parse_reply_origin(metadata) == (3, Place("C0IT", "1.2"))
+    assert feedback_forms.parse_reply_origin(metadata) == (3, feedback_forms.Origin("C0IT", "1.2"))

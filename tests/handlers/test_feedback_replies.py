@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from bot.ids import Action, BlockId, Callback
 from tests.fakes.app_server import BOT_TOKEN
 from tests.fakes.signing import plain_value
-from tests.handlers.feedback_kit import click_in, give_feedback, reorganize, submit_view
+from tests.handlers.feedback_kit import click_in, confirmation_to, give_feedback, reorganize, submit_view
 from tests.handlers.harness import Harness, Json
 
 REPLY = "Thanks! <We> will fix the printer & the toner"
@@ -91,11 +91,34 @@ def test_a_reply_whose_author_deleted_the_conversation_is_reported_undelivered(i
     assert inhouse.dms_to("U0SAM") == []
 
 
+def test_a_reply_submitted_twice_reaches_the_author_once_and_is_noted_once(inhouse: Harness) -> None:
+    give_feedback(inhouse, "U0SAM", anonymous=True)
+    message = _feedback_message(inhouse)
+    _reply(inhouse, "U0ITMGR")
+    values = {BlockId.REPLY: {Action.REPLY: plain_value(REPLY)}}
+    again = submit_view(inhouse, "U0ITMGR", Callback.FEEDBACK_REPLY, values)  # the same modal, a second time
+    assert (again.status, again.body) == (200, "")
+    inhouse.wait_quiet()
+    confirmation = confirmation_to(inhouse, "U0SAM")
+    assert len(inhouse.slack.replies("D0SAM", confirmation["ts"])) == 1
+    assert len(inhouse.slack.replies("C0IT", message["ts"])) == 1
+
+
+def test_a_second_reply_is_a_second_message(inhouse: Harness) -> None:
+    give_feedback(inhouse, "U0SAM")
+    _reply(inhouse, "U0ITMGR", "First")
+    _reply(inhouse, "U0ITMGR", "Second")
+    assert [m["blocks"][0]["text"]["text"].rsplit(">", 1)[-1] for m in inhouse.dms_to("U0SAM")[1:]] == [
+        "First",
+        "Second",
+    ]
+
+
 def test_only_managers_of_the_receiving_department_may_reply(inhouse: Harness) -> None:
     give_feedback(inhouse, "U0SAM", anonymous=True)
-    click_in(inhouse, "C0IT", _feedback_message(inhouse), Action.FEEDBACK_REPLY, "U0ALICE")
-    (refusal,) = inhouse.slack.ephemerals(channel="C0IT", user="U0ALICE")
-    assert refusal["text"] == "Only managers of IT Support can reply to its feedback."
+    click = click_in(inhouse, "C0IT", _feedback_message(inhouse), Action.FEEDBACK_REPLY, "U0ALICE")
+    assert inhouse.private_answers(click) == ["Only managers of IT Support can reply to its feedback."]
+    assert inhouse.slack.ephemerals() == []  # through the click's response_url: nothing was posted
     assert len(inhouse.slack.calls_to("views.open")) == 1  # the /feedback modal only
 
 
