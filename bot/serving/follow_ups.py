@@ -1,14 +1,16 @@
-"""Work that follows an ack (posting a card, updating it, DMs, opening a modal), run behind the acks still to give.
+"""Work that follows an ack (the outbox sender's drain after a commit, opening a modal), behind the acks still to give.
 
 Slack waits 3 seconds for an ack and turns a late one into an error for the user; the card or the DM that
-follows can come a little later. In a burst, though, twenty listeners posting cards compete for the CPU and
-the GIL with the requests still waiting for their ack: measured on 2 cores, the follow-up work of a request
+follows (delivered from the outbox by ``bot.slack.sender``, woken by the commit) can come a little later.
+In a burst, though, twenty listeners posting cards compete for the CPU and the GIL with the requests still
+waiting for their ack: measured on 2 cores, the follow-up work of a request
 costs 2.5 to 8 ms of CPU, its ack 2 to 5 ms. So follow-ups wait until the worker has answered every request
 and stayed quiet for ``quiet`` seconds (in a burst the next request comes well within that), and at most
 ``patience`` seconds after they were handed over, so that under a steady load they are late by that much and
 no more. Opening a modal is ``urgent``: the person is looking at the screen and the trigger expires 3 seconds
 after the click, so it waits for no quiet time and at most ``URGENT_PATIENCE_S``, on a pool of its own: never
-behind cards, nor behind a card post sleeping out Slack's Retry-After.
+behind cards. What the follow-ups deliver is stored in the outbox first, so a worker that stops before it ran
+them loses nothing: the scheduler's sender delivers it.
 """
 
 import threading

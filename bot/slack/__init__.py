@@ -1,1 +1,1 @@
-"""Shared Slack machinery: the client, messages and their text, calls that log refusals, modals, forms."""
+"""Shared Slack machinery: the outbox and its one sender, the clients, messages and their text, modals, forms."""
