@@ -36,13 +36,23 @@ def department_names(session: Session) -> dict[str, str]:
     return {department.id: department.name for department in session.exec(select(Department))}
 
 
-def get_feedback(session: Session, feedback_id: int) -> Feedback | None:
-    return session.get(Feedback, feedback_id)
+def get_feedback(session: Session, feedback_id: int, *, lock: bool = False) -> Feedback | None:
+    """The feedback, or None; ``lock``: and hold its row until the transaction ends (a reply being written)."""
+    # Locked, it is read again: a copy loaded earlier in the session may predate a concurrent writer's commit.
+    return session.get(Feedback, feedback_id, with_for_update=lock, populate_existing=lock)
 
 
 def feedback_between(session: Session, first_day: date, last_day: date) -> list[Feedback]:
+    """Day by day; in a day, signed feedback by its instant, then the anonymous (in the random order of their ids)."""
     query = select(Feedback).where(col(Feedback.created_on) >= first_day, col(Feedback.created_on) <= last_day)
-    return list(session.exec(query.order_by(col(Feedback.created_on), col(Feedback.id))))
+    order = (col(Feedback.created_on), col(Feedback.created_at).is_(None), col(Feedback.created_at), col(Feedback.id))
+    return list(session.exec(query.order_by(*order)))
+
+
+def with_reply_links(session: Session) -> list[Feedback]:
+    """Every feedback that keeps an encrypted way back to its anonymous author, locked for a re-encryption."""
+    query = select(Feedback).where(col(Feedback.reply_link).is_not(None)).order_by(col(Feedback.id))
+    return list(session.exec(query.with_for_update()))
 
 
 def rating_for(session: Session, request_id: int, direction: Direction, *, lock: bool = False) -> Rating | None:

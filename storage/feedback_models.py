@@ -2,21 +2,30 @@
 
 An anonymous feedback row holds no user id, no DM channel, no request (whose requester is a person)
 and no instant, only the day; the CHECK constraint makes that a property of the schema, not of the code.
-Its reply path is the hash of a token that only the bot's DM to the author carries.
+Feedback ids are random, not a sequence, so an anonymous row's id does not place it among the signed
+rows of its day. The way back to an anonymous author (``reply_link``) is their user id encrypted with
+a key that is not in the database (``INHOUSE_SECRET_KEY``, bot.feedback.keyring); without the key, none.
 """
 
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
-ANONYMOUS_ROWS_UNLINKED = (
-    "NOT anonymous OR (author_id IS NULL AND created_at IS NULL AND request_id IS NULL"
-    " AND reply_token_hash IS NOT NULL)"
-)
-SIGNED_ROWS_NAMED = "anonymous OR (author_id IS NOT NULL AND reply_token_hash IS NULL)"
+ANONYMOUS_ROWS_UNLINKED = "NOT anonymous OR (author_id IS NULL AND created_at IS NULL AND request_id IS NULL)"
+SIGNED_ROWS_NAMED = "anonymous OR (author_id IS NOT NULL AND reply_link IS NULL)"
+FEEDBACK_IDS = (10**15, 2**53)  # 16 digits, exact in a JSON number; never one of the sequential ids of before
+
+
+def new_feedback_id() -> int:
+    """A random id: it says nothing of when the feedback was given."""
+    low, high = FEEDBACK_IDS
+    return low + secrets.randbelow(high - low)
+
+
 SCORE_RANGE = "{column} IS NULL OR ({column} >= 1 AND {column} <= 5)"
 
 
@@ -27,7 +36,9 @@ class Feedback(SQLModel, table=True):
         CheckConstraint(SCORE_RANGE.format(column="rating"), name="ck_feedback_rating"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(
+        default_factory=new_feedback_id, primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
     to_department_id: str = Field(foreign_key="department.id", max_length=64, index=True)
     from_department_id: str | None = Field(default=None, foreign_key="department.id", max_length=64)
     request_id: int | None = Field(default=None, foreign_key="request.id")
@@ -38,7 +49,9 @@ class Feedback(SQLModel, table=True):
     author_id: str | None = Field(default=None, max_length=32)
     created_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_on: date = Field(index=True)
-    reply_token_hash: str | None = Field(default=None, max_length=64)
+    notice_channel: str | None = Field(default=None, max_length=32)  # where it was posted; None: managers' DMs
+    reply_link: str | None = Field(default=None, max_length=255)  # anonymous: the author, encrypted (see above)
+    replied_view: str | None = Field(default=None, max_length=64)  # the hash of the last reply modal submitted
 
 
 class Rating(SQLModel, table=True):

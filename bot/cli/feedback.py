@@ -1,4 +1,4 @@
-"""``inhouse feedback …``: the weekly digest, on demand."""
+"""``inhouse feedback …``: the weekly digest, on demand; re-encrypting the way back to anonymous authors."""
 
 import argparse
 from datetime import UTC, datetime
@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 from bot.cli.sla import instant
 from bot.cli.support import CliError, build_deps, open_database
 from bot.clock import system_clock
-from bot.config import Settings, explain_missing
+from bot.config import MAKE_A_SECRET_KEY, Settings, explain_missing
+from bot.feedback import service as feedback_service
 from bot.feedback.digest_outbound import DigestRun, send_feedback_digests
+from bot.feedback.keyring import keyring
 from bot.slack.text import day
+from storage.db import session_factory
 
 
 def _plural(count: int, word: str) -> str:
@@ -24,6 +27,26 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Sent {_plural(run.sent, 'feedback digest')}.")
     for line in _more(run):
         print(line)
+    return 0
+
+
+def cmd_rotate_key(_args: argparse.Namespace, settings: Settings) -> int:
+    keys = keyring(settings)
+    if not keys.available:
+        raise CliError(
+            "INHOUSE_SECRET_KEY is not set: there is no key to re-encrypt with. Put the new key first and the old "
+            f"one after it, comma-separated (make a key with: {MAKE_A_SECRET_KEY})."
+        )
+    with session_factory(open_database(settings))() as session:
+        rotated, unopened = feedback_service.rotate_links(session, keys)
+    print(f"Re-encrypted {_plural(rotated, 'reply link')} of anonymous feedback with the first key.")
+    if unopened:
+        print(
+            f"{_plural(unopened, 'link')} could not be opened by any key of INHOUSE_SECRET_KEY and stayed as "
+            "they were: their feedback cannot be replied to unless the key they were made with is added back."
+        )
+    elif rotated:
+        print("Once every process runs with the new key first, the old keys can be dropped from INHOUSE_SECRET_KEY.")
     return 0
 
 
@@ -53,3 +76,8 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     digest.add_argument("--at", type=instant, default=None, help="as of this ISO 8601 instant (default: now)")
     digest.add_argument("--force", action="store_true", help="send the week's digests again, even if they went")
     digest.set_defaults(handler=cmd_digest)
+    rotate = feedback.add_parser(
+        "rotate-key",
+        help="re-encrypt the way back to every anonymous feedback's author with the first key of INHOUSE_SECRET_KEY",
+    )
+    rotate.set_defaults(handler=cmd_rotate_key)

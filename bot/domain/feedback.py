@@ -1,6 +1,5 @@
 """Feedback between departments: rating scale, directions, and the anonymity rule. Pure."""
 
-import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,8 +33,3 @@ def names_department(department_size: int, anonymity_min: int) -> bool:
 
 def average(scores: list[int]) -> float | None:
     return sum(scores) / len(scores) if scores else None
-
-
-def token_digest(token: str) -> str:
-    """What the database keeps of an anonymous author's reply token: a one-way hash, never the token."""
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -38,14 +38,17 @@ def _text_input(block: BlockId, action: Action, label: str, *, optional: bool = 
     return InputBlock(block_id=block, label=label, optional=optional, element=element)
 
 
-def feedback_modal(choices: FeedbackChoices) -> View:
+def feedback_modal(choices: FeedbackChoices, *, replies: bool = True) -> View:
+    """``replies``: whether anonymous feedback can be replied to (Inhouse has a secret key)."""
     options = [Option(value=department_id, label=name[:75]) for department_id, name in choices.departments]
     chosen = next((option for option in options if option.value == choices.department_id), None)
     number = request_ref(choices.request_number) if choices.request_number is not None else None
     anonymous = Option(
         value=ANONYMOUS,
         label="Send anonymously",
-        description="No name, no request number; their managers can still reply to you.",
+        description="No name, no request number; their managers can still reply to you."
+        if replies
+        else "No name, no request number; their managers cannot reply to you.",
     )
     blocks: list[Block] = [
         InputBlock(
@@ -120,32 +123,51 @@ def feedback_notice(notice: FeedbackNotice) -> Message:
     reply = ButtonElement(text="Reply to the author", action_id=Action.FEEDBACK_REPLY, value=str(notice.feedback_id))
     blocks.append(ActionsBlock(block_id=BlockId.FEEDBACK_ACTIONS, elements=[reply]))
     if notice.author_id is None:
-        hint = "A manager's reply reaches the author privately; nobody, Inhouse included, learns who they are."
+        hint = (
+            "A manager's reply reaches the author privately, by DM; their name is not shown to you."
+            if notice.replyable
+            else "Inhouse had no secret key when this was sent, so it cannot be replied to."
+        )
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint)]))
     rated = f" · {notice.rating}/{len(SCORES)}" if notice.rating is not None else ""
     return Message(text=_title(notice).replace("*", "") + rated, blocks=blocks)
 
 
 def feedback_sent(notice: FeedbackNotice) -> Message:
-    """The author's confirmation; for anonymous feedback, the only place its reply token lives."""
+    """A signed feedback's confirmation, by DM (anonymous feedback is confirmed in its modal: sent_anonymously)."""
     department = f"*{escape(notice.department_name)}*"
-    if notice.author_id is not None:
-        text = f"Your feedback to {department} was sent with your name."
-    else:
-        text = (
-            f"Your feedback to {department} was sent anonymously: they see it as from "
-            f"{sender(None, notice.from_department_name)}, "
-            "without your name or a request number."
-        )
+    text = f"Your feedback to {department} was sent with your name."
     text += " If one of their managers replies, the reply comes here."
     return Message(text=text.replace("*", ""), blocks=[SectionBlock(text=text)])
 
 
-def reply_modal(feedback_id: int, channel: str, ts: str) -> View:
+def sent_anonymously(notice: FeedbackNotice) -> View:
+    """What the /feedback modal turns into once anonymous feedback is sent: no DM that could be matched to it."""
+    department = f"*{escape(notice.department_name)}*"
+    text = (
+        f"Your feedback to {department} was sent anonymously: they see it as from "
+        f"{sender(None, notice.from_department_name)}, without your name or a request number."
+    )
+    if notice.replyable:
+        text += " If one of their managers replies, the reply comes to you as a DM from Inhouse."
+    else:
+        text += " Their managers cannot reply to it: Inhouse has no secret key to keep a way back to you."
+    return View(
+        type="modal",
+        callback_id=Callback.FEEDBACK,
+        title="Sent anonymously",
+        close="Done",
+        blocks=[SectionBlock(text=text)],
+    )
+
+
+def reply_modal(feedback_id: int, ts: str) -> View:
+    """``ts``: the feedback message the reply was opened from, which the note threads under (in the database's
+    channel for that feedback, whatever the metadata says)."""
     return View(
         type="modal",
         callback_id=Callback.FEEDBACK_REPLY,
-        private_metadata=json.dumps({"feedback": feedback_id, "channel": channel, "ts": ts}),
+        private_metadata=json.dumps({"feedback": feedback_id, "ts": ts}),
         title="Reply to feedback",
         submit="Send",
         close="Cancel",
@@ -165,4 +187,4 @@ def reply_note(manager: str, text: str, *, delivered: bool) -> Message:
     """In the feedback message's thread: what was answered, or that it could not be."""
     if not delivered:
         return Message(text=f"{user(manager)}'s reply could not be delivered to the author.")
-    return Message(text=f"{user(manager)} replied to the author:\n>{escaped(text, TEXT_MAX)}")
+    return Message(text=f"{user(manager)}'s reply was delivered to the author:\n>{escaped(text, TEXT_MAX)}")

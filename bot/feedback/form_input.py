@@ -12,13 +12,19 @@ from bot.ids import Action, BlockId
 from bot.slack.forms import Errors, StateValues
 
 _REQUEST_NUMBER = re.compile(r"#?(\d{1,9})")
+_FEEDBACK_ID = re.compile(r"\d{1,16}")
+_TS = re.compile(r"\d{1,12}\.\d{1,9}")
+FEEDBACK_ID_LIMIT = 2**53  # ids are below it (storage.feedback_models): a larger number names no feedback
 
 
 @dataclass(frozen=True)
-class Origin:
-    """Where a message is: the feedback message a reply is noted under, an anonymous author's confirmation."""
+class ReplyOrigin:
+    """What the reply modal remembers: which feedback, and the ts of the message it was opened from.
 
-    channel: str
+    Not where to post: the note under the feedback goes where the database says the feedback went.
+    """
+
+    feedback_id: int
     ts: str
 
 
@@ -84,7 +90,30 @@ def parse_required_text(values: StateValues, block: BlockId, action: Action, err
     return text if text else Errors({block: error})
 
 
-def parse_reply_origin(private_metadata: str) -> tuple[int, Origin]:
-    """The reply modal's metadata: which feedback, and where its message is."""
-    origin = json.loads(private_metadata)
-    return int(origin["feedback"]), Origin(str(origin["channel"]), str(origin["ts"]))
+def feedback_id(value: Any) -> int | None:
+    """A feedback id from a button's value (text) or a modal's metadata (a number); None if it cannot be one."""
+    if isinstance(value, str) and _FEEDBACK_ID.fullmatch(value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value < FEEDBACK_ID_LIMIT else None
+
+
+def message_ts(value: Any) -> str | None:
+    return value if isinstance(value, str) and _TS.fullmatch(value) else None
+
+
+def parse_reply_origin(private_metadata: Any) -> ReplyOrigin | None:
+    """The reply modal's metadata; None for anything the reply modal did not write (it comes back from Slack)."""
+    if not isinstance(private_metadata, str):
+        return None
+    try:
+        origin = json.loads(private_metadata)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(origin, dict):
+        return None
+    number, ts = feedback_id(origin.get("feedback")), message_ts(origin.get("ts"))
+    if number is None or ts is None:
+        return None
+    return ReplyOrigin(number, ts)

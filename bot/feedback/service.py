@@ -1,20 +1,22 @@
 """Use cases of feedback to a department: choose, submit, and let its managers reply. No Slack, no commit.
 
-Anonymous feedback keeps no trace of its author: no user id, no request, no instant, and the
-sender's department only when it hides the author among at least ``anonymity_min`` people. The
-author's reply path is a random token the caller puts in the DM to the author; the row keeps its hash
-(bot.feedback.outbound owes that DM, and forgets it once it is sent).
+Anonymous feedback keeps no trace of its author: no user id, no request, no instant, a random id, and
+the sender's department only when it hides the author among at least ``anonymity_min`` people. The way
+back to the author, for a manager's reply, is their user id encrypted with ``INHOUSE_SECRET_KEY``
+(bot.feedback.keyring), which the database does not hold; without the key there is none, and the
+feedback cannot be replied to.
 """
 
-import secrets
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.domain.feedback import names_department, token_digest
+from bot.domain.feedback import names_department
 from bot.errors import NotAllowed, NotFound
+from bot.feedback.keyring import Keyring
 from storage import directory
 from storage import feedback as store
 from storage.feedback_models import Feedback
@@ -23,6 +25,13 @@ from storage.models import Department, Request
 
 class UnknownRequest(NotFound):
     """The request number names no request."""
+
+
+class CannotReply(NotAllowed):
+    """Anonymous feedback whose way back to its author cannot be opened (no key, or none kept)."""
+
+
+SET_THE_KEY = "Your Inhouse admin can set INHOUSE_SECRET_KEY so that future anonymous feedback can be replied to."
 
 
 @dataclass(frozen=True)
@@ -56,14 +65,15 @@ class FeedbackNotice:
     author_id: str | None
     from_department_name: str | None  # None: "a colleague"
     request_number: int | None
+    replyable: bool = True  # anonymous feedback given without a key cannot be replied to
 
 
 @dataclass(frozen=True)
 class Submitted:
     notice: FeedbackNotice
     recipients: list[str]  # the department's channel, or its managers
-    author_id: str  # the confirmation's recipient, never stored with anonymous feedback
-    reply_token: str | None  # anonymous only: goes in the confirmation's metadata, nowhere else
+    author_id: str | None  # signed: the confirmation's recipient; anonymous: None (confirmed in the modal)
+    day_start: datetime  # the start of the day it was given, in the org's time zone
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,12 @@ class ReplyTarget:
     department_id: str
     department_name: str
     author_id: str | None  # signed feedback
-    token_digest: str | None  # anonymous feedback
+    reply_link: str | None  # anonymous feedback: the author, encrypted
+    notice_channel: str | None  # where the feedback was posted; None: in its managers' DMs
+
+    @property
+    def anonymous(self) -> bool:
+        return self.author_id is None
 
 
 def choices(session: Session, department: str | None, request_number: int | None) -> FeedbackChoices:
@@ -86,11 +101,12 @@ def choices(session: Session, department: str | None, request_number: int | None
     return FeedbackChoices(departments, chosen, request_number)
 
 
-def submit(session: Session, draft: FeedbackDraft, author: str, now: datetime) -> Submitted:
+def submit(session: Session, draft: FeedbackDraft, author: str, now: datetime, keys: Keyring) -> Submitted:
+    """Store the feedback; anonymous, with the way back to its author only if ``keys`` has a key to seal it."""
     department = _receiver(session, draft)
     recipients = _recipients(session, department)
     home = _sender_department(session, author, anonymous=draft.anonymous)
-    token = secrets.token_urlsafe(32) if draft.anonymous else None
+    zone = ZoneInfo(store.org_timezone(session))
     row = Feedback(
         to_department_id=department.id,
         from_department_id=home,
@@ -101,32 +117,94 @@ def submit(session: Session, draft: FeedbackDraft, author: str, now: datetime) -
         anonymous=draft.anonymous,
         author_id=None if draft.anonymous else author,
         created_at=None if draft.anonymous else now,
-        created_on=now.astimezone(ZoneInfo(store.org_timezone(session))).date(),
-        reply_token_hash=token_digest(token) if token else None,
+        created_on=now.astimezone(zone).date(),
+        notice_channel=None if department.feedback_private else department.channel,
+        reply_link=keys.seal(author) if draft.anonymous else None,
     )
     session.add(row)
     session.flush()
-    return Submitted(_notice(session, row), recipients, author, token)
+    day_start = datetime.combine(row.created_on, time(), zone)
+    return Submitted(_notice(session, row), recipients, None if draft.anonymous else author, day_start)
 
 
-def reply_target(session: Session, feedback_id: int, manager: str) -> ReplyTarget:
-    """Where a manager's reply goes; raises NotAllowed unless ``manager`` manages the receiving department."""
+def reply_target(session: Session, feedback_id: int, manager: str, keys: Keyring) -> ReplyTarget:
+    """Where a manager's reply goes. Raises NotAllowed unless ``manager`` manages the receiving department,
+    CannotReply if the feedback is anonymous and ``keys`` cannot open the way back to its author."""
     target = addressee(session, feedback_id)
     if target is None:
         raise NotFound("That feedback is no longer here.")
     if manager not in directory.managers_of(session, target.department_id):
         raise NotAllowed(f"Only managers of {target.department_name} can reply to its feedback.")
+    if target.anonymous:
+        _check_the_way_back(target, keys)
     return target
 
 
-def addressee(session: Session, feedback_id: int) -> ReplyTarget | None:
+def _check_the_way_back(target: ReplyTarget, keys: Keyring) -> None:
+    if target.reply_link is None:
+        why = "while Inhouse had no secret key" if not keys.available else "before Inhouse had a secret key"
+        raise CannotReply(
+            f"This feedback was sent anonymously {why}, so nothing leads back to its author: it cannot be "
+            f"replied to.{'' if keys.available else ' ' + SET_THE_KEY}"
+        )
+    if not keys.available:
+        raise CannotReply(
+            "Inhouse has no secret key now, so it cannot reach the author of this anonymous feedback. "
+            "Your Inhouse admin can set INHOUSE_SECRET_KEY again (the key it was sent under)."
+        )
+    if keys.open(target.reply_link) is None:
+        raise CannotReply(
+            "The key this anonymous feedback was sent under is no longer in INHOUSE_SECRET_KEY, so it cannot be "
+            "replied to. Your Inhouse admin can add that key back, after the current one."
+        )
+
+
+def addressee(session: Session, feedback_id: int, *, lock: bool = False) -> ReplyTarget | None:
     """Whom a reply to the feedback reaches (as the reply is sent: its department may have been renamed)."""
-    row = store.get_feedback(session, feedback_id)
+    row = store.get_feedback(session, feedback_id, lock=lock)
     if row is None:
         return None
     department = session.get(Department, row.to_department_id)
     name = department.name if department is not None else row.to_department_id
-    return ReplyTarget(feedback_id, row.to_department_id, name, row.author_id, row.reply_token_hash)
+    return ReplyTarget(feedback_id, row.to_department_id, name, row.author_id, row.reply_link, row.notice_channel)
+
+
+def first_reply_of_view(session: Session, feedback_id: int, view_id: str) -> bool:
+    """Whether this reply modal (by its view's id) was not submitted before; remember it if so.
+
+    The feedback's row is locked until the caller's transaction ends, so a double submit writes one reply,
+    even once the first reply's outbox row is gone (an anonymous feedback's are deleted once sent). Only a
+    hash of the view's id is kept: it orders nothing.
+    """
+    row = store.get_feedback(session, feedback_id, lock=True)
+    if row is None:
+        raise NotFound("That feedback is no longer here.")
+    seen = hashlib.sha256(view_id.encode()).hexdigest()
+    if row.replied_view == seen:
+        return False
+    row.replied_view = seen
+    session.add(row)
+    return True
+
+
+def rotate_links(session: Session, keys: Keyring) -> tuple[int, int]:
+    """Encrypt every stored link again with the first key; how many were, and how many no key could open."""
+    rotated = unopened = 0
+    for row in store.with_reply_links(session):
+        link = keys.rotate(row.reply_link or "")
+        if link is None:
+            unopened += 1
+            continue
+        row.reply_link = link
+        session.add(row)
+        rotated += 1
+    return rotated, unopened
+
+
+def day_start(session: Session, now: datetime) -> datetime:
+    """The start of ``now``'s day in the org's time zone: the only instant an anonymous feedback's messages keep."""
+    zone = ZoneInfo(store.org_timezone(session))
+    return datetime.combine(now.astimezone(zone).date(), time(), zone)
 
 
 def _receiver(session: Session, draft: FeedbackDraft) -> Department:
@@ -174,4 +252,5 @@ def _notice(session: Session, row: Feedback) -> FeedbackNotice:
         author_id=row.author_id,
         from_department_name=sender.name if sender is not None else None,
         request_number=row.request_id,
+        replyable=not row.anonymous or row.reply_link is not None,
     )

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.ids import Action, BlockId, Callback
@@ -16,6 +19,27 @@ from tests.handlers.harness import Card, Harness, Json, Values
 from tests.orgs import TEST_ORG
 
 SECRET_TEXT = "The <b>printer</b> & I are enemies"
+KEY = Fernet.generate_key().decode()
+OLD_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def keyed(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, engine: Engine) -> Harness:
+    """The app with INHOUSE_SECRET_KEY set (KEY), as an operator sets it in the environment before starting it.
+
+    (``engine`` is asked for here so that the test runs once per database, as ``inhouse`` does.)
+    """
+    monkeypatch.setenv("INHOUSE_SECRET_KEY", KEY)
+    inhouse: Harness = request.getfixturevalue("inhouse")
+    return inhouse
+
+
+@pytest.fixture
+def keyless(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, engine: Engine) -> Harness:
+    """The app without INHOUSE_SECRET_KEY (empty counts as unset, and hides any .env's)."""
+    monkeypatch.setenv("INHOUSE_SECRET_KEY", "")
+    inhouse: Harness = request.getfixturevalue("inhouse")
+    return inhouse
 
 
 def reorganize(inhouse: Harness, *, replace: dict[str, str]) -> None:
@@ -62,23 +86,27 @@ def submit_feedback(inhouse: Harness, user: str, modal: Call, **fields: Any) -> 
     return inhouse.signer.view_submission(Callback.FEEDBACK, values, user_id=user, view_id=view_id).send()
 
 
-def give_feedback(inhouse: Harness, user: str = "U0SAM", **fields: Any) -> Feedback:
-    """Send feedback through the modal; its row."""
-    response = submit_feedback(inhouse, user, open_feedback_modal(inhouse, user), **fields)
-    assert (response.status, response.body) == (200, "")
-    inhouse.wait_quiet()
+def feedback_ids(inhouse: Harness) -> set[int]:
     with inhouse.session_scope() as session:
-        return session.exec(select(Feedback).order_by(col(Feedback.id).desc())).first()  # type: ignore[return-value]
+        return set(session.exec(select(Feedback.id)))
 
 
-def confirmation_to(inhouse: Harness, user: str) -> Json:
-    """The one confirmation of anonymous feedback in the user's DM: the message that carries a reply token."""
-    (confirmation,) = [
-        message
-        for message in inhouse.dms_to(user)
-        if (message.get("metadata") or {}).get("event_type") == "inhouse_feedback"
-    ]
-    return confirmation
+def give_feedback(inhouse: Harness, user: str = "U0SAM", **fields: Any) -> Feedback:
+    """Send feedback through the modal; its row. Signed, the modal closes; anonymous, it says it was sent."""
+    before = feedback_ids(inhouse)
+    response = submit_feedback(inhouse, user, open_feedback_modal(inhouse, user), **fields)
+    assert response.status == 200, response.body
+    if fields.get("anonymous"):
+        assert response.json()["response_action"] == "update", response.body
+        assert response.json()["view"]["title"]["text"] == "Sent anonymously"
+    else:
+        assert response.body == ""
+    inhouse.wait_quiet()
+    (new,) = feedback_ids(inhouse) - before
+    with inhouse.session_scope() as session:
+        row = session.get(Feedback, new)
+        assert row is not None
+        return row
 
 
 def submit_view(inhouse: Harness, user: str, callback: Callback, values: Values) -> AppResponse:

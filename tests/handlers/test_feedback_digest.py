@@ -46,6 +46,7 @@ def test_each_departments_managers_get_averages_given_and_received_per_partner(i
 
 def test_the_digest_names_the_week_and_lists_its_comments_escaped(inhouse: Harness) -> None:
     give_feedback(inhouse, "U0SAM", rating="4", went_well="Quick fix")
+    inhouse.clock.advance(minutes=1)  # signed comments go in the order given (feedback ids are random)
     give_feedback(inhouse, "U0HANNA", rating="2", went_well=None, could_be_better="Answer <sooner>")
     _send(inhouse)
     (message,) = inhouse.dms_to("U0ITMGR")

@@ -55,5 +55,44 @@ def test_a_rating_button_says_which_rating_and_score(action_id: str, expected: t
 
 
 def test_the_reply_modal_remembers_the_feedback_and_its_message() -> None:
-    metadata = '{"feedback": 3, "channel": "C0IT", "ts": "1.2"}'
-    assert feedback_forms.parse_reply_origin(metadata) == (3, feedback_forms.Origin("C0IT", "1.2"))
+    metadata = '{"feedback": 4503599627370496, "ts": "1700000000.000100"}'
+    assert feedback_forms.parse_reply_origin(metadata) == feedback_forms.ReplyOrigin(
+        4503599627370496, "1700000000.000100"
+    )
+
+
+def test_the_reply_modal_of_before_with_a_channel_is_still_read_and_its_channel_ignored() -> None:
+    metadata = '{"feedback": 3, "channel": "C0EVIL", "ts": "1.2"}'
+    assert feedback_forms.parse_reply_origin(metadata) == feedback_forms.ReplyOrigin(3, "1.2")
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "abc",
+        "",
+        "12345678901234567890123",
+        "{",
+        "[]",
+        "null",
+        '{"feedback": 9007199254740992, "ts": "1.2"}',  # 2**53: past every id
+        '{"feedback": 0, "ts": "1.2"}',
+        '{"feedback": false, "ts": "1.2"}',
+        '{"feedback": "3x", "ts": "1.2"}',
+        '{"feedback": 3, "ts": "1.2 "}',
+        '{"feedback": 3, "ts": null}',
+        "[" * 5000,
+        None,
+        42,
+    ],
+)
+def test_metadata_the_reply_modal_did_not_write_is_none(metadata: object) -> None:
+    assert feedback_forms.parse_reply_origin(metadata) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("4503599627370496", 4503599627370496), ("7", 7), ("abc", None), ("", None), ("1" * 23, None), ("-1", None)],
+)
+def test_a_reply_buttons_value_is_a_feedback_id_or_nothing(value: str, expected: int | None) -> None:
+    assert feedback_forms.feedback_id(value) == expected

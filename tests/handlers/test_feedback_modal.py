@@ -1,10 +1,11 @@
+# ruff: noqa: F811  (the fixture keyed, imported from feedback_kit, is an argument)
 """/feedback: the modal, its prefill and its validation."""
 
 from sqlmodel import select
 
 from bot.ids import BlockId, Callback
 from storage.feedback_models import Feedback
-from tests.handlers.feedback_kit import give_feedback, open_feedback_modal, submit_feedback
+from tests.handlers.feedback_kit import give_feedback, keyed, open_feedback_modal, submit_feedback  # noqa: F401
 from tests.handlers.harness import Harness, Json
 
 
@@ -17,7 +18,8 @@ def _stored(inhouse: Harness) -> list[Feedback]:
         return list(session.exec(select(Feedback)))
 
 
-def test_feedback_opens_a_modal_for_department_or_request_rating_texts_and_anonymity(inhouse: Harness) -> None:
+def test_feedback_opens_a_modal_for_department_or_request_rating_texts_and_anonymity(keyed: Harness) -> None:
+    inhouse = keyed
     view = open_feedback_modal(inhouse, "U0SAM").args["view"]
     blocks = _blocks(view)
     assert view["callback_id"] == Callback.FEEDBACK
@@ -32,6 +34,9 @@ def test_feedback_opens_a_modal_for_department_or_request_rating_texts_and_anony
     assert [o["value"] for o in blocks[BlockId.DEPARTMENT]["element"]["options"]] == ["it", "hr", "sales"]
     assert [o["value"] for o in blocks[BlockId.RATING]["element"]["options"]] == ["1", "2", "3", "4", "5"]
     assert blocks[BlockId.ANONYMOUS]["element"]["options"][0]["text"]["text"] == "Send anonymously"
+    assert blocks[BlockId.ANONYMOUS]["element"]["options"][0]["description"]["text"] == (
+        "No name, no request number; their managers can still reply to you."
+    )
     assert all(block["optional"] for block in view["blocks"])
 
 
@@ -110,5 +115,7 @@ def test_signed_feedback_is_stored_with_its_author_and_instant(inhouse: Harness)
         "author_id": "U0SAM",
         "created_at": inhouse.clock(),
         "created_on": inhouse.clock().date(),
-        "reply_token_hash": None,
+        "notice_channel": "C0IT",
+        "reply_link": None,
+        "replied_view": None,
     }

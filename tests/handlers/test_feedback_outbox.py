@@ -1,11 +1,13 @@
+# ruff: noqa: F811  (the fixture keyed, imported from feedback_kit, is an argument)
 """Every message of feedback arrives exactly once, whatever Slack or the process does at the moment it is due.
 
-The messages: the notice to the department, the author's confirmation (signed, anonymous), a manager's reply
-(to a signed author's DM, into an anonymous author's confirmation thread, and the look-up that finds that thread),
-the note under the feedback, the weekly digest. What goes wrong when one is due: Slack answers 500, or 429 with
+The messages: the notice to the department (of signed and of anonymous feedback), a signed author's confirmation,
+a manager's reply (to a signed author's DM, to an anonymous author's DM through the link only the key opens), the
+note under the feedback, the weekly digest. What goes wrong when one is due: Slack answers 500, or 429 with
 Retry-After, or posts it and the answer is lost; or the process dies between the commit and the send (the sender
 never woken, or dead right after Slack took the message). Then the clock moves on, a sender drains, and the
 message is there once. The app's sender is woken only by the test here, so each message goes when it says.
+An anonymous feedback's rows are deleted once sent: no row is left but sent ones.
 """
 
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from bot.slack.sender import LEASE, Sender
 from tests.fakes.app_server import BOT_TOKEN
 from tests.fakes.signing import plain_value
 from tests.fakes.slack_api import FakeSlack
-from tests.handlers.feedback_kit import click_in, confirmation_to, give_feedback, outbox_rows, submit_view
+from tests.handlers.feedback_kit import click_in, give_feedback, keyed, outbox_rows, submit_view  # noqa: F401
 from tests.handlers.harness import Harness, Json
 
 NEXT_MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -80,12 +82,12 @@ def _reply(inhouse: Harness) -> None:
     inhouse.wait_quiet()
 
 
-def notice_due(inhouse: Harness) -> None:
-    _feedback(inhouse)  # the notice is owed first
+def notice_due(inhouse: Harness, *, anonymous: bool = False) -> None:
+    _feedback(inhouse, anonymous=anonymous)  # the notice is owed first
 
 
-def confirmation_due(inhouse: Harness, *, anonymous: bool = False) -> None:
-    _feedback(inhouse, anonymous=anonymous)
+def confirmation_due(inhouse: Harness) -> None:
+    _feedback(inhouse)
     _sender(inhouse).step()  # the notice
 
 
@@ -95,8 +97,8 @@ def reply_due(inhouse: Harness, *, anonymous: bool = False) -> None:
     _reply(inhouse)
 
 
-def note_due(inhouse: Harness) -> None:
-    reply_due(inhouse, anonymous=True)
+def note_due(inhouse: Harness, *, anonymous: bool = False) -> None:
+    reply_due(inhouse, anonymous=anonymous)
     _sender(inhouse).step()  # the reply: once sent, its row owes the note
 
 
@@ -128,10 +130,6 @@ def reply_copies_in_dm(inhouse: Harness) -> list[int]:
     return [len([m for m in inhouse.dms_to("U0SAM") if "replied to your feedback" in m["text"]])]
 
 
-def reply_copies_in_thread(inhouse: Harness) -> list[int]:
-    return [len(inhouse.slack.replies("D0SAM", confirmation_to(inhouse, "U0SAM")["ts"]))]
-
-
 def note_copies(inhouse: Harness) -> list[int]:
     (notice,) = notices(inhouse)
     return [len(inhouse.slack.replies("C0IT", notice["ts"]))]
@@ -147,12 +145,12 @@ def digest_copies(inhouse: Harness) -> list[int]:
 
 MESSAGES = [
     Message("notice", notice_due, notice_copies),
-    Message("signed confirmation", confirmation_due, confirmation_copies),
-    Message("anonymous confirmation", lambda h: confirmation_due(h, anonymous=True), confirmation_copies),
+    Message("anonymous notice", lambda h: notice_due(h, anonymous=True), notice_copies),
+    Message("confirmation", confirmation_due, confirmation_copies),
     Message("reply by DM", reply_due, reply_copies_in_dm),
-    Message("reply in the thread", lambda h: reply_due(h, anonymous=True), reply_copies_in_thread),
-    Message("reply's look-up", lambda h: reply_due(h, anonymous=True), reply_copies_in_thread, "conversations.history"),
+    Message("reply to an anonymous author", lambda h: reply_due(h, anonymous=True), reply_copies_in_dm),
     Message("note", note_due, note_copies),
+    Message("anonymous feedback's note", lambda h: note_due(h, anonymous=True), note_copies),
     Message("digest", digest_due, digest_copies),
 ]
 
@@ -164,16 +162,17 @@ FAILURES = [
 
 
 @pytest.fixture
-def stepped(inhouse: Harness, monkeypatch: pytest.MonkeyPatch) -> Harness:
-    """The app, its sender woken by the test only (as if each handler had died right after its commit)."""
-    monkeypatch.setattr(_sender(inhouse), "wake", lambda: None)
-    return inhouse
+def stepped(keyed: Harness, monkeypatch: pytest.MonkeyPatch) -> Harness:
+    """The app (with INHOUSE_SECRET_KEY), its sender woken by the test only (as if each handler had died right
+    after its commit)."""
+    monkeypatch.setattr(_sender(keyed), "wake", lambda: None)
+    return keyed
 
 
 def _arrived_once(inhouse: Harness, message: Message) -> None:
     assert set(message.copies(inhouse)) == {1}
     rows = outbox_rows(inhouse)
-    assert {row.status for row in rows} == {"sent"}, [(row.key, row.status, row.last_error) for row in rows]
+    assert {row.status for row in rows} <= {"sent"}, [(row.key, row.status, row.last_error) for row in rows]
 
 
 @pytest.mark.parametrize("failure", FAILURES, ids=lambda failure: failure.name)
@@ -192,33 +191,6 @@ def test_slack_failing_when_it_is_due_delays_the_message_which_then_arrives_once
     inhouse.clock.advance(seconds=1)
     _sender(inhouse).drain()
     _arrived_once(inhouse, message)
-
-
-def test_a_reply_owed_before_the_anonymous_authors_confirmation_went_finds_it(stepped: Harness) -> None:
-    """The notice went, the process died before the confirmation; a manager replies: all of it arrives once."""
-    inhouse = stepped
-    confirmation_due(inhouse, anonymous=True)
-    _reply(inhouse)
-    inhouse.clock.advance(minutes=5)
-    _sender(inhouse).drain()
-    assert (confirmation_copies(inhouse), reply_copies_in_thread(inhouse), note_copies(inhouse)) == ([1], [1], [1])
-    (note,) = inhouse.slack.replies("C0IT", notices(inhouse)[0]["ts"])
-    assert note["text"].startswith("<@U0ITMGR> replied to the author:")
-    assert {row.status for row in outbox_rows(inhouse)} == {"sent"}
-
-
-def test_a_reply_waits_for_the_anonymous_authors_confirmation_while_slack_holds_it_back(stepped: Harness) -> None:
-    inhouse = stepped
-    confirmation_due(inhouse, anonymous=True)
-    inhouse.slack.fail_next("chat.postMessage", status=429, retry_after=30)
-    assert _sender(inhouse).drain().retrying == 1  # the confirmation
-    _reply(inhouse)
-    assert _sender(inhouse).drain().sent == 0  # the reply waits behind it: without it, nobody could find the author
-    inhouse.clock.advance(seconds=30)
-    _sender(inhouse).drain()
-    assert (confirmation_copies(inhouse), reply_copies_in_thread(inhouse), note_copies(inhouse)) == ([1], [1], [1])
-    (note,) = inhouse.slack.replies("C0IT", notices(inhouse)[0]["ts"])
-    assert note["text"].startswith("<@U0ITMGR> replied to the author:")
 
 
 @pytest.mark.parametrize("message", [m for m in MESSAGES if m.method == "chat.postMessage"], ids=lambda m: m.name)

@@ -1,7 +1,16 @@
+# ruff: noqa: F811  (the fixtures keyed and keyless, imported from feedback_kit, are the tests' arguments)
 """Where feedback goes and how it reads: the department's channel or its managers; signed or anonymous."""
 
 from bot.ids import Action, BlockId
-from tests.handlers.feedback_kit import SECRET_TEXT, give_feedback, reorganize
+from tests.handlers.feedback_kit import (  # noqa: F401
+    SECRET_TEXT,
+    give_feedback,
+    keyed,
+    keyless,
+    open_feedback_modal,
+    reorganize,
+    submit_feedback,
+)
 from tests.handlers.harness import Harness, Json
 
 ESCAPED = "The &lt;b&gt;printer&lt;/b&gt; &amp; I are enemies"
@@ -50,8 +59,9 @@ def test_a_department_that_takes_feedback_privately_gets_it_in_its_managers_dms_
 
 
 def test_anonymous_feedback_from_a_department_smaller_than_anonymity_min_is_from_a_colleague(
-    inhouse: Harness,
+    keyed: Harness,
 ) -> None:
+    inhouse = keyed
     give_feedback(inhouse, "U0SAM", anonymous=True, went_well=SECRET_TEXT)  # Sales has 2 people, the minimum is 5
     (message,) = inhouse.slack.messages("C0IT")
     assert message["text"] == "Anonymous feedback for IT Support from a colleague · 4/5"
@@ -61,9 +71,17 @@ def test_anonymous_feedback_from_a_department_smaller_than_anonymity_min_is_from
         f"*What went well:*\n{ESCAPED}",
     ]
     assert message["blocks"][-1]["elements"][0]["text"] == (
-        "A manager's reply reaches the author privately; nobody, Inhouse included, learns who they are."
+        "A manager's reply reaches the author privately, by DM; their name is not shown to you."
     )
     assert "U0SAM" not in str(message)
+
+
+def test_anonymous_feedback_given_without_a_key_says_it_cannot_be_replied_to(keyless: Harness) -> None:
+    give_feedback(keyless, "U0SAM", anonymous=True)
+    (message,) = keyless.slack.messages("C0IT")
+    assert message["blocks"][-1]["elements"][0]["text"] == (
+        "Inhouse had no secret key when this was sent, so it cannot be replied to."
+    )
 
 
 def test_anonymous_feedback_names_a_department_of_at_least_anonymity_min_people(inhouse: Harness) -> None:
@@ -91,14 +109,19 @@ def test_the_author_is_told_the_feedback_was_sent_with_their_name(inhouse: Harne
     assert "token" not in confirmation["metadata"]["event_payload"]  # only the outbox's keys: no reply path
 
 
-def test_the_anonymous_author_is_told_how_it_reads_and_the_confirmation_carries_the_reply_token(
-    inhouse: Harness,
-) -> None:
-    give_feedback(inhouse, "U0SAM", anonymous=True)
-    (confirmation,) = inhouse.dms_to("U0SAM")
-    assert confirmation["blocks"][0]["text"]["text"] == (
-        "Your feedback to *IT Support* was sent anonymously: they see it as from a colleague, without your name "
-        "or a request number. If one of their managers replies, the reply comes here."
+def test_the_anonymous_author_is_told_in_the_modal_how_it_reads_and_gets_no_dm(keyed: Harness) -> None:
+    give_feedback(keyed, "U0SAM", anonymous=True)  # the modal turned into "Sent anonymously" (feedback_kit)
+    assert keyed.dms_to("U0SAM") == []
+
+
+def test_without_a_key_the_anonymous_author_is_told_in_the_modal_that_nobody_can_reply(keyless: Harness) -> None:
+    modal = open_feedback_modal(keyless, "U0SAM")
+    anonymity = next(b for b in modal.args["view"]["blocks"] if b["block_id"] == BlockId.ANONYMOUS)
+    assert anonymity["element"]["options"][0]["description"]["text"] == (
+        "No name, no request number; their managers cannot reply to you."
     )
-    assert confirmation["metadata"]["event_type"] == "inhouse_feedback"
-    assert len(confirmation["metadata"]["event_payload"]["token"]) >= 40
+    response = submit_feedback(keyless, "U0SAM", modal, anonymous=True)
+    assert response.json()["view"]["blocks"][0]["text"]["text"] == (
+        "Your feedback to *IT Support* was sent anonymously: they see it as from a colleague, without your name or "
+        "a request number. Their managers cannot reply to it: Inhouse has no secret key to keep a way back to you."
+    )
