@@ -40,6 +40,8 @@ GIVE_UP_AFTER = timedelta(hours=24)
 MAX_BACKOFF = timedelta(seconds=60)
 METADATA_TYPE = "inhouse_outbox"
 HISTORY_LIMIT = 200
+HISTORY_PAGES = 5  # a retried post looks through the last 1,000 messages of its conversation for its keys
+MIN_ATTEMPTS = 20  # a message is given up only after this many tries (about a quarter of an hour) and a day
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
@@ -208,9 +210,18 @@ class Sender:
         except Exception as bug:  # a renderer that fails would fail again on every retry: the row dies, logged
             log.exception("Outbox rows %s (%s) could not be rendered", [r.id for r in rows], rows[0].kind)
             return self._settle(rows, _Outcome(outbox.DEAD, error=f"could not be rendered: {type(bug).__name__}"), now)
-        retried = [row for row in rows if row.attempts > 1]
-        if retried and call.method == POST:
-            found = self._already_posted(call, rows, now)
+        lapsed = any(c.recovering for c in claimed)
+        if call.method == POST and (lapsed or any(_may_have_arrived(row.last_error) for row in rows)):
+            try:
+                found = self._already_posted(call, rows)
+            except (SlackApiError, OSError) as failure:
+                outcome = self._failed(failure, rows, now)
+                if outcome.status != outbox.DEAD:  # Slack could not say now: ask again later, never post blind
+                    return self._settle(rows, outcome, now)
+                log.warning(
+                    "Could not look for outbox rows %s in Slack (%s); posting", [r.id for r in rows], outcome.error
+                )
+                found = {}
             if found:
                 for key, ts in found.items():
                     delivery.add(self._settle([r for r in rows if r.key == key], _Outcome(outbox.SENT, ts=ts), now))
@@ -275,7 +286,7 @@ class Sender:
 
     def _transient(self, rows: list[Outbox], error: str, now: datetime) -> _Outcome:
         oldest = min(row.created_at for row in rows)
-        if now - oldest > GIVE_UP_AFTER:
+        if now - oldest > GIVE_UP_AFTER and max(row.attempts for row in rows) >= MIN_ATTEMPTS:
             return _Outcome(outbox.DEAD, error=f"gave up after {GIVE_UP_AFTER}: {error}")
         attempts = max(row.attempts for row in rows)
         backoff = min(timedelta(seconds=2**attempts), MAX_BACKOFF)
@@ -310,32 +321,44 @@ class Sender:
 
     # --- recovery -------------------------------------------------------------------------------------------------
 
-    def _already_posted(self, call: Call, rows: list[Outbox], now: datetime) -> dict[str, str]:
-        """The keys of ``rows`` whose message is already in the conversation, with its ts."""
+    def _already_posted(self, call: Call, rows: list[Outbox]) -> dict[str, str]:
+        """The keys of ``rows`` whose message is already in the conversation, with its ts.
+
+        A look-up that fails raises (SlackApiError, OSError): the row is tried again later, never posted blind.
+        """
         wanted = {row.key for row in rows}
         channel = str(call.args["channel"])
         oldest = f"{(min(row.created_at for row in rows) - timedelta(minutes=1)).timestamp():.6f}"
-        try:
-            if channel.startswith(("U", "W")):
-                channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
-            thread_ts = call.args.get("thread_ts")
+        if channel.startswith(("U", "W")):
+            channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
+        thread_ts = call.args.get("thread_ts")
+        found: dict[str, str] = {}
+        cursor = None
+        for _ in range(HISTORY_PAGES):
             if thread_ts:
                 page = self.client.conversations_replies(
-                    channel=channel, ts=str(thread_ts), oldest=oldest, include_all_metadata=True, limit=HISTORY_LIMIT
-                )
+                    channel=channel, ts=str(thread_ts), oldest=oldest, cursor=cursor,
+                    include_all_metadata=True, limit=HISTORY_LIMIT,
+                )  # fmt: skip
             else:
                 page = self.client.conversations_history(
-                    channel=channel, oldest=oldest, include_all_metadata=True, limit=HISTORY_LIMIT
+                    channel=channel, oldest=oldest, cursor=cursor, include_all_metadata=True, limit=HISTORY_LIMIT
                 )
-        except (SlackApiError, OSError) as failure:
-            log.warning("Could not check Slack for outbox rows %s: %s", [r.id for r in rows], type(failure).__name__)
-            return {}
-        found: dict[str, str] = {}
-        for message in page.get("messages") or []:
-            payload = (message.get("metadata") or {}).get("event_payload") or {}
-            for key in wanted.intersection(payload.get("outbox_keys") or []):
-                found[key] = str(message["ts"])
+            for message in page.get("messages") or []:
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                for key in wanted.intersection(payload.get("outbox_keys") or []):
+                    found[key] = str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor or found.keys() == wanted:
+                break
         return found
+
+
+def _may_have_arrived(error: str | None) -> bool:
+    """Whether the last try failed in a way that leaves open whether Slack got the message (no answer, or a 5xx)."""
+    if not error:
+        return False
+    return error.startswith(("network:", "HTTP 5")) or error in TRANSIENT_ERRORS - {"ratelimited"}
 
 
 def _with_keys(call: Call, rows: Sequence[Outbox]) -> Call:

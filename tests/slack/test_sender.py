@@ -265,3 +265,32 @@ def test_a_hook_that_fails_leaves_the_message_recorded_as_sent(
     assert "The broken hook of outbox row" in caplog.text
     assert the_sender.drain().sent == 0
     assert len(fake_slack.messages("C1")) == 1
+
+
+def test_a_retried_post_whose_check_in_slack_fails_is_tried_again_not_posted_blind(
+    session_scope: SessionScope, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    fake_slack.drop_next("chat.postMessage", after_handling=True)
+    owe(session_scope, clock, owed.post("hello", "C1", text("hello")))
+    the_sender = sender(session_scope, fake_slack, clock)
+    assert the_sender.drain().retrying == 1
+    fake_slack.fail_next("conversations.history", error="internal_error", status=500)
+    clock.advance(seconds=2)
+    assert the_sender.drain().retrying == 1  # could not look: not posted again
+    assert len(fake_slack.messages("C1")) == 1
+    clock.advance(seconds=60)
+    assert the_sender.drain().sent == 1
+    assert len(fake_slack.messages("C1")) == 1
+
+
+def test_a_message_is_given_up_only_after_a_day_and_many_tries(
+    session_scope: SessionScope, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    owe(session_scope, clock, owed.post("hello", "C1", text("hello")))
+    the_sender = sender(session_scope, fake_slack, clock)
+    clock.advance(hours=25)  # owed long ago (or dated at midnight), first tried now
+    fake_slack.fail_next("chat.postMessage", error="internal_error", status=500, times=3)
+    for _ in range(3):
+        assert the_sender.drain().retrying == 1
+        clock.advance(seconds=60)
+    assert the_sender.drain().sent == 1
