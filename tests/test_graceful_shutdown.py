@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import system_clock
+from bot.config import Settings
 from bot.ids import Action, BlockId, Callback
 from bot.outbox_kinds import all_kinds
 from bot.slack.sender import Sender
@@ -142,7 +143,7 @@ def test_sigterm_during_submissions_loses_no_request(server: Server, fake_slack:
     assert {request.description for request in filed} == accepted
     # Every card was owed with its request: what the server had not sent yet, the scheduler's sender sends.
     client = WebClient(token=BOT_TOKEN, base_url=fake_slack.base_url, retry_handlers=[], timeout=5)
-    Sender(session_factory(engine), client, system_clock, all_kinds()).drain()
+    Sender(session_factory(engine), client, system_clock, all_kinds(Settings(_env_file=None))).drain()
     with Session(engine) as session:
         cards = {request.id: request.card_ts for request in session.exec(select(Request))}
     assert all(cards.values()), [number for number, ts in cards.items() if not ts]

@@ -90,7 +90,7 @@ def build_deps(
         session_scope,
         sender_client(settings, timeout=CALL_TIMEOUT_S),
         clock,
-        all_kinds(),
+        all_kinds(settings),
         read_scope=read_scope,
         dispatch=after_ack.submit,
         drains=AFTER_ACK_THREADS,

@@ -62,16 +62,6 @@ def keyring(settings: Settings) -> Keyring:
     return _keyring(settings.inhouse_secret_key)
 
 
-def sending_keyring() -> Keyring:
-    """The keyring of the process that is sending: ``INHOUSE_SECRET_KEY`` read as the ``inhouse`` command reads it.
-
-    The outbox's renderers are given no settings (bot.outbox_kinds), and the reply to an anonymous author is
-    rendered, its link opened, only as it is sent: by a web worker, the scheduler or a command, each started
-    by ``inhouse`` from the same environment and ``.env``.
-    """
-    return _keyring(Settings().inhouse_secret_key)
-
-
 def _keyring(value: SecretStr | None) -> Keyring:
     return _cached(value.get_secret_value() if value is not None else "")
 

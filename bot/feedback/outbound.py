@@ -23,10 +23,10 @@ from sqlmodel import Session
 
 from bot.feedback import service as feedback
 from bot.feedback.blocks import feedback_notice, feedback_sent, reply_note, reply_to_author
-from bot.feedback.keyring import sending_keyring
+from bot.feedback.keyring import Keyring
 from bot.feedback.service import ReplyTarget, Submitted
 from bot.slack.outbox import POST, Hook, Owed, dm_lane, owe, post
-from bot.slack.sender import Call, Kinds, Undeliverable
+from bot.slack.sender import Call, Kinds, Renderer, Undeliverable
 from storage.models import Outbox
 
 REPLY = "feedback_reply"
@@ -111,17 +111,21 @@ def owe_reply(
 # --- at send time -----------------------------------------------------------------------------------------------
 
 
-def render_reply(session: Session, rows: Sequence[Outbox], _now: datetime) -> Call:
-    """The reply in its author's DM: one chat.postMessage to their user id, opened from the link if anonymous."""
-    (row,) = rows
-    target = feedback.addressee(session, int(row.payload["feedback"]))
-    if target is None:
-        raise Undeliverable("the feedback is gone")
-    author = target.author_id or sending_keyring().open(target.reply_link)
-    if author is None:
-        raise Undeliverable("no key in INHOUSE_SECRET_KEY opens the way back to the anonymous author")
-    message = reply_to_author(target.department_name, str(row.payload["manager"]), str(row.payload["text"]))
-    return Call(POST, {"channel": author, **message.as_kwargs()})
+def reply_renderer(keys: Keyring) -> Renderer:
+    """Renders a reply in its author's DM: one chat.postMessage to their user id (opened with ``keys`` if anonymous)."""
+
+    def render_reply(session: Session, rows: Sequence[Outbox], _now: datetime) -> Call:
+        (row,) = rows
+        target = feedback.addressee(session, int(row.payload["feedback"]))
+        if target is None:
+            raise Undeliverable("the feedback is gone")
+        author = target.author_id or keys.open(target.reply_link)
+        if author is None:
+            raise Undeliverable("no key in INHOUSE_SECRET_KEY opens the way back to the anonymous author")
+        message = reply_to_author(target.department_name, str(row.payload["manager"]), str(row.payload["text"]))
+        return Call(POST, {"channel": author, **message.as_kwargs()})
+
+    return render_reply
 
 
 def forget(session: Session, row: Outbox, _args: Mapping[str, Any], _now: datetime) -> None:
@@ -151,7 +155,9 @@ def _owe_note(session: Session, row: Outbox, args: Mapping[str, Any], now: datet
     session.delete(row)
 
 
-KINDS = Kinds(
-    renderers={REPLY: render_reply},
-    hooks={FORGET: forget, NOTE_DELIVERED: note_delivered, NOTE_UNDELIVERED: note_undelivered},
-)
+def kinds(keys: Keyring) -> Kinds:
+    """What feedback renders at send time (the reply, opened with ``keys``) and its hooks."""
+    return Kinds(
+        renderers={REPLY: reply_renderer(keys)},
+        hooks={FORGET: forget, NOTE_DELIVERED: note_delivered, NOTE_UNDELIVERED: note_undelivered},
+    )

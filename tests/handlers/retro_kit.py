@@ -98,7 +98,7 @@ def _open(inhouse: Harness, prompt: Json, action_id: str, user: str, channel: st
 
 
 def add_entry(
-    inhouse: Harness, kind: str, text: str, *, user: str = "U0SAM", signed: bool = False, channel: str = "C0IT"
+    inhouse: Harness, kind: str, text: str, *, user: str = "U0BOB", signed: bool = False, channel: str = "C0IT"
 ) -> AppResponse:
     view_id = _open(inhouse, prompts(inhouse, channel)[-1], f"{Action.RETRO_ADD_ENTRY}_{kind}", user, channel)
     values: dict[Any, Any] = {
@@ -179,4 +179,4 @@ def dying_sender(inhouse: Harness, method: str) -> Sender:
             return response
 
     client = DiesAfterSlackHandled(token=BOT_TOKEN, base_url=inhouse.slack.base_url, retry_handlers=[], timeout=5)
-    return Sender(inhouse.session_scope, client, inhouse.clock, all_kinds())
+    return Sender(inhouse.session_scope, client, inhouse.clock, all_kinds(inhouse.running.deps.settings))

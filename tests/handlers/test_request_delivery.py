@@ -330,7 +330,9 @@ def test_a_message_slack_took_from_a_sender_that_died_is_not_sent_again(inhouse:
     with no_sender(inhouse):
         message.change(inhouse)
     deps = inhouse.running.deps
-    dying = Sender(deps.session_scope, DiesAfterSending(inhouse.slack, message), inhouse.clock, all_kinds())
+    dying = Sender(
+        deps.session_scope, DiesAfterSending(inhouse.slack, message), inhouse.clock, all_kinds(deps.settings)
+    )
     with pytest.raises(Crash):
         dying.drain()
     inhouse.deliver_later(seconds=LEASE.total_seconds() + 1)  # its lease ran out: another sender takes it over
