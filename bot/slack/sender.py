@@ -38,6 +38,8 @@ LEASE = timedelta(seconds=60)
 CALL_TIMEOUT_S = 10  # three calls at most per step (open a DM, look for the message, post it) fit in the lease
 GIVE_UP_AFTER = timedelta(hours=24)
 MAX_BACKOFF = timedelta(seconds=60)
+PACE = timedelta(seconds=1)  # Slack's pace for posting to one conversation
+PACED_FOR = timedelta(minutes=1)  # how long a conversation keeps that pace after a 429
 METADATA_TYPE = "inhouse_outbox"
 HISTORY_LIMIT = 200
 HISTORY_PAGES = 5  # a retried post looks through the last 1,000 messages of its conversation for its keys
@@ -135,6 +137,7 @@ class Sender:
         self._again = False
         self._lock = threading.Lock()
         self._paused: dict[str, datetime] = {}  # recipient -> until when Slack asked us to wait
+        self._paced: dict[str, datetime] = {}  # recipient -> until when it gets one post per PACE (after a 429)
 
     # --- running ----------------------------------------------------------------------------------------------
 
@@ -238,6 +241,7 @@ class Sender:
     def _paused_at(self, now: datetime) -> list[str]:
         with self._lock:
             self._paused = {recipient: until for recipient, until in self._paused.items() if until > now}
+            self._paced = {recipient: until for recipient, until in self._paced.items() if until > now}
             return list(self._paused)
 
     def _render(self, rows: list[Outbox], now: datetime) -> Call:
@@ -268,7 +272,20 @@ class Sender:
         except (SlackApiError, OSError) as failure:
             return self._failed(failure, rows, now)
         ts = response.get("ts") or response.get("message_ts")
+        if call.method == POST:
+            self._keep_pace(rows[0].recipient, now)
         return _Outcome(outbox.SENT, ts=str(ts) if ts else None)
+
+    def _keep_pace(self, recipient: str, now: datetime) -> None:
+        """A conversation Slack has rate-limited gets one post per PACE for a while, not a 429 after every other post.
+
+        Slack paces posting per conversation (about one message a second, after a short burst) and says so with
+        429s; a conversation that never got one is not slowed down (a burst of cards goes out at once). While a
+        conversation is paced, nothing to it is claimed for PACE after each post (its updates wait that second too).
+        """
+        with self._lock:
+            if self._paced.get(recipient, now) > now:
+                self._paused[recipient] = max(self._paused.get(recipient, now), now + PACE)
 
     def _failed(self, failure: SlackApiError | OSError, rows: list[Outbox], now: datetime) -> _Outcome:
         if isinstance(failure, OSError):  # refused, reset, timed out: Slack may or may not have it (see step)
@@ -279,6 +296,7 @@ class Sender:
             retry_at = now + timedelta(seconds=_retry_after(failure.response.headers))
             with self._lock:
                 self._paused[rows[0].recipient] = retry_at
+                self._paced[rows[0].recipient] = retry_at + PACED_FOR
             return _Outcome(outbox.PENDING, error=error, retry_at=retry_at)
         if status >= 500 or error in TRANSIENT_ERRORS:
             return self._transient(rows, error, now)

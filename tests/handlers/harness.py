@@ -92,7 +92,15 @@ class Harness:
         """Time passes (past any backoff or Retry-After) and the sender delivers what is due: as the scheduler would."""
         self.wait_quiet()
         self.clock.advance(seconds=seconds)
-        return self.running.deps.outbox.drain()
+        delivered = self.running.deps.outbox.drain()
+        # A conversation Slack rate-limited then gets a post a second; the scheduler's sender looks every second.
+        for _ in range(60):
+            self.clock.advance(seconds=1)
+            more = self.running.deps.outbox.drain()
+            if not (more.sent or more.retrying or more.dead):
+                break
+            delivered.add(more)
+        return delivered
 
     def tick(self) -> TickReport:
         """One scheduler tick (SLA sweep, then outbox delivery) at the clock's time."""

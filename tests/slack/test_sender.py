@@ -107,8 +107,11 @@ def test_a_429_waits_for_retry_after_and_holds_back_only_that_conversation(
     clock.advance(seconds=29)
     assert the_sender.drain().sent == 0
     clock.advance(seconds=1)
-    assert the_sender.drain().sent == 2
+    assert the_sender.drain().sent == 1  # then a post a second to that conversation, for a while
+    clock.advance(seconds=1)
+    assert the_sender.drain().sent == 1
     assert [m["text"] for m in fake_slack.messages("C1")] == ["first", "second"]
+    assert len(fake_slack.calls_to("chat.postMessage")) == 4  # one 429, three posts: no 429 after the pause
 
 
 def test_a_5xx_is_retried_after_seconds_and_the_message_arrives_once(
