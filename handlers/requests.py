@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import DBAPIError
 
 from bot.deps import Deps
-from bot.domain.lifecycle import EventKind
+from bot.domain.lifecycle import EventKind, Priority
 from bot.errors import NotFound
 from bot.ids import Action, BlockId, Callback
 from bot.ratings import outbound as rating_prompts
@@ -22,11 +22,13 @@ from bot.ratings import service as ratings
 from bot.requests import filing, form_input, outbound
 from bot.requests import service as requests
 from bot.requests.modals import request_modal, resolve_modal, setup_needed_modal, transfer_modal
-from bot.slack.forms import Errors, StateValues
+from bot.slack import payloads
+from bot.slack.forms import Errors
 from bot.slack.modals import open_modal
+from bot.slack.payloads import Malformed
 from bot.slack.text import PRIORITY_LABELS
 from handlers.after_ack import after_ack
-from handlers.refusals import REFUSALS, refuse
+from handlers.refusals import REFUSALS, UNREADABLE_FORM, private, refuse, unreadable, unreadable_form
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +48,25 @@ _CLICKS = {
 
 def handle_request_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
-    work = partial(_open_request_modal, command, client, respond, deps)
+    user, trigger_id = payloads.user_of(command), command.get("trigger_id")
+    if isinstance(user, Malformed) or not isinstance(trigger_id, str):
+        unreadable(respond, "/request", user if isinstance(user, Malformed) else Malformed("the trigger is missing"))
+        return
+    text = command.get("text")
+    work = partial(_open_request_modal, user, trigger_id, text if isinstance(text, str) else "", client, respond, deps)
     after_ack(deps, work, "opening the /request modal", response_url=command.get("response_url"), urgent=True)
 
 
-def _open_request_modal(command: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
+def _open_request_modal(user: str, trigger_id: str, text: str, client: WebClient, respond: Respond, deps: Deps) -> None:
     with deps.read_scope() as session:
         departments = requests.departments(session)
-        knows_home = requests.knows_home(session, command["user_id"])
+        knows_home = requests.knows_home(session, user)
     if not departments:
-        open_modal(client, respond, command["trigger_id"], setup_needed_modal())
+        open_modal(client, private(respond), trigger_id, setup_needed_modal())
         return
-    provider, description = form_input.split_prefill(command.get("text", ""), dict(departments))
+    provider, description = form_input.split_prefill(text, dict(departments))
     view = request_modal(departments, provider=provider, description=description, ask_home_department=not knows_home)
-    open_modal(client, respond, command["trigger_id"], view)
+    open_modal(client, private(respond), trigger_id, view)
 
 
 # Buttons on the card
@@ -70,83 +77,126 @@ def handle_open_card(ack: Ack) -> None:
     ack()
 
 
-def handle_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
+def handle_click(ack: Ack, body: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    actor, kind, now = body["user"]["id"], _CLICKS[Action(action["action_id"])], deps.clock()
+    read = payloads.clicked_number(body)
+    if isinstance(read, Malformed):
+        unreadable(respond, "click on a card", read)
+        return
+    (click, number), now = read, deps.clock()
+    kind = _CLICKS[Action(click.action_id)]  # the listener is registered for these action ids only
     try:
         with deps.session_scope() as session:
-            request = requests.act(session, int(action["value"]), kind, actor, now)
-            outbound.changed(session, request, kind, actor, now)
+            request = requests.act(session, number, kind, click.user, now)
+            outbound.changed(session, request, kind, click.user, now)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return
     deps.outbox.wake()
 
 
-def handle_priority_change(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps
-) -> None:
+def handle_priority_change(ack: Ack, body: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    number, priority = action["selected_option"]["value"].split(":", 1)
-    actor, now = body["user"]["id"], deps.clock()
+    read = payloads.selected_value(body)
+    if isinstance(read, Malformed):
+        unreadable(respond, "priority change", read)
+        return
+    click, value = read
+    chosen = _priority_choice(value)
+    if isinstance(chosen, Malformed):
+        unreadable(respond, "priority change", chosen)
+        return
+    (number, priority), now = chosen, deps.clock()
     detail = f" to {PRIORITY_LABELS.get(priority, priority).lower()}"
     try:
         with deps.session_scope() as session:
-            request = requests.change_priority(session, int(number), actor, priority, now)
-            outbound.changed(session, request, EventKind.REPRIORITIZED, actor, now, detail=detail)
+            request = requests.change_priority(session, number, click.user, priority, now)
+            outbound.changed(session, request, EventKind.REPRIORITIZED, click.user, now, detail=detail)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return
     deps.outbox.wake()
 
 
-def handle_resolve_click(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
-) -> None:
+def _priority_choice(value: str) -> tuple[int, str] | Malformed:
+    """``"12:high"`` -> (12, "high")."""
+    number, _, priority = value.partition(":")
+    parsed = payloads.number(number)
+    if isinstance(parsed, Malformed):
+        return parsed
+    return (parsed, priority) if priority in set(Priority) else Malformed("the priority is not one")
+
+
+def _modal_click(body: dict[str, Any], respond: Respond, what: str) -> tuple[payloads.Click, int, str] | None:
+    """A click that opens a modal about a request: the click, the request's number, the trigger; None if unreadable."""
+    read = payloads.clicked_number(body)
+    if isinstance(read, Malformed) or read[0].trigger_id is None:
+        unreadable(respond, what, read if isinstance(read, Malformed) else Malformed("the trigger is missing"))
+        return None
+    click, number = read
+    assert click.trigger_id is not None
+    return click, number, click.trigger_id
+
+
+def handle_resolve_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
+    read = _modal_click(body, respond, "click on Resolve")
+    if read is None:
+        return
+    click, number, trigger_id = read
     try:
         with deps.read_scope() as session:
-            request = requests.check_staff(session, int(action["value"]), body["user"]["id"])
+            request = requests.check_staff(session, number, click.user)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return
-    open_modal(client, respond, body["trigger_id"], resolve_modal(request))
+    open_modal(client, private(respond), trigger_id, resolve_modal(request))
 
 
-def handle_transfer_click(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
-) -> None:
+def handle_transfer_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
+    read = _modal_click(body, respond, "click on Transfer")
+    if read is None:
+        return
+    click, number, trigger_id = read
     try:
         with deps.read_scope() as session:
-            request = requests.check_staff(session, int(action["value"]), body["user"]["id"])
+            request = requests.check_staff(session, number, click.user)
             departments = requests.departments(session)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return
-    open_modal(client, respond, body["trigger_id"], transfer_modal(request, departments))
+    open_modal(client, private(respond), trigger_id, transfer_modal(request, departments))
 
 
 # Modal submissions
 
 
-def _values(view: dict[str, Any]) -> StateValues:
-    values: StateValues = view["state"]["values"]
-    return values
+def _unreadable_form(ack: Ack, block: BlockId, what: str, malformed: Malformed) -> None:
+    unreadable_form(what, malformed)
+    ack(response_action="errors", errors={block: UNREADABLE_FORM})
 
 
 def handle_request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
+    read = payloads.submission(body, view)
+    if isinstance(read, Malformed):
+        _unreadable_form(ack, BlockId.DESCRIPTION, "request form", read)
+        return
     now = deps.clock()
-    draft = form_input.parse_request(_values(view), today=now.date())
+    draft = form_input.parse_request(read.values, today=now.date())
     if isinstance(draft, Errors):
         ack(response_action="errors", errors=draft.by_block)
         return
+    request = None  # stays None when this modal was submitted before (a double submit): it answers the same
     try:
         with deps.read_scope() as session:  # the reads, outside the writer's turn
-            prepared = filing.prepare_filing(session, draft, body["user"]["id"], now)
-        with deps.session_scope() as session:  # the writer's turn: the request, its card and DM owed
-            request = filing.file_request(session, prepared)
-            outbound.filed(session, request, now)
+            filed = requests.filed_from(session, read.view_id) is not None
+            prepared = None if filed else filing.prepare_filing(session, draft, read.user, now, view_id=read.view_id)
+        if prepared is not None:
+            with deps.session_scope() as session:  # the writer's turn: the request, its card and DM owed
+                request = filing.file_request(session, prepared)
+                if request is not None:
+                    outbound.filed(session, request, now)
     except NotFound as missing:
         ack(response_action="errors", errors={BlockId.DEPARTMENT: str(missing)})
         return
@@ -155,21 +205,42 @@ def handle_request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any
         ack(response_action="errors", errors={BlockId.DESCRIPTION: CANNOT_SAVE})
         return
     ack()
-    deps.outbox.wake()
+    if request is not None:
+        deps.outbox.wake()
+
+
+def _about_request(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], block: BlockId, what: str
+) -> tuple[payloads.Submission, int] | None:
+    """A submission of a modal about one request, and the request's number; None (and answered) if unreadable.
+
+    The number comes from the modal's private_metadata, which the submitter could have changed: the services
+    check that the request exists and that the submitter may do this to it.
+    """
+    read = payloads.submission(body, view)
+    number = payloads.metadata_number(read) if not isinstance(read, Malformed) else read
+    if isinstance(number, Malformed):
+        _unreadable_form(ack, block, what, number)
+        return None
+    assert not isinstance(read, Malformed)
+    return read, number
 
 
 def handle_resolve_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
-    note = form_input.parse_note(_values(view), required=True)
+    about = _about_request(ack, body, view, BlockId.NOTE, "resolve form")
+    if about is None:
+        return
+    (read, number), now = about, deps.clock()
+    note = form_input.parse_note(read.values, required=True)
     if isinstance(note, Errors):
         ack(response_action="errors", errors=note.by_block)
         return
-    actor, now = body["user"]["id"], deps.clock()
     try:
         with deps.session_scope() as session:
-            request = requests.resolve(session, int(view["private_metadata"]), actor, note, now)
+            request = requests.resolve(session, number, read.user, note, now)
             asked = ratings.ask_after_resolve(session, request.number, now)  # once per request, in the same lock
-            outbound.changed(session, request, EventKind.RESOLVED, actor, now, note)
-            rating_prompts.ask(session, request, actor, asked, now)
+            outbound.changed(session, request, EventKind.RESOLVED, read.user, now, note)
+            rating_prompts.ask(session, request, read.user, asked, now)
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.NOTE: str(refusal)})
         return
@@ -178,17 +249,20 @@ def handle_resolve_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any
 
 
 def handle_transfer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
-    choice = form_input.parse_transfer(_values(view))
+    about = _about_request(ack, body, view, BlockId.DEPARTMENT, "transfer form")
+    if about is None:
+        return
+    (read, number), now = about, deps.clock()
+    choice = form_input.parse_transfer(read.values)
     if isinstance(choice, Errors):
         ack(response_action="errors", errors=choice.by_block)
         return
     department, note = choice
-    actor, number, now = body["user"]["id"], int(view["private_metadata"]), deps.clock()
     try:
         with deps.session_scope() as session:
             old = requests.get(session, number)
-            new = requests.transfer(session, number, actor, department, now, note=note or None)
-            outbound.transferred(session, old, new, actor, note or None, now)
+            new = requests.transfer(session, number, read.user, department, now, note=note or None)
+            outbound.transferred(session, old, new, read.user, note or None, now)
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.DEPARTMENT: str(refusal)})
         return
@@ -201,12 +275,18 @@ def handle_transfer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, An
 
 def handle_message(event: dict[str, Any], deps: Deps) -> None:
     """A person's reply in a card's thread; the provider's first one is the request's first response."""
-    thread_ts, user = event.get("thread_ts"), event.get("user")
-    if event.get("subtype") or event.get("bot_id") or not thread_ts or not user or thread_ts == event.get("ts"):
+    thread_ts, user, channel = (
+        payloads.event_text(event, "thread_ts"),
+        payloads.event_user(event),
+        payloads.event_text(event, "channel"),
+    )
+    if event.get("subtype") or event.get("bot_id") or not thread_ts or not user or not channel:
+        return
+    if thread_ts == event.get("ts"):
         return
     now = deps.clock()
     with deps.session_scope() as session:
-        request = requests.record_reply(session, event["channel"], thread_ts, user, now)
+        request = requests.record_reply(session, channel, thread_ts, user, now)
         if request is not None:
             outbound.replied(session, request, now)
     if request is not None:

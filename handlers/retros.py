@@ -1,6 +1,8 @@
 """Retrospectives: the prompt's buttons, the entry and action item modals, and "Mark done" in an owner's DM.
 
-Each change and the messages it owes (bot.retros.outbound) are one transaction; the sender is woken after it.
+Only the members and managers of a retro's departments add to it: the buttons refuse anyone else, and so do the
+modals' submissions (whose private_metadata names the retro, and could name another one). Each change and the
+messages it owes (bot.retros.outbound) are one transaction; the sender is woken after it.
 """
 
 import re
@@ -15,57 +17,92 @@ from bot.ids import Action, BlockId, Callback
 from bot.retros import form_input, outbound
 from bot.retros import service as retros
 from bot.retros.prompt_blocks import action_modal, entry_modal
+from bot.slack import payloads
 from bot.slack.forms import Errors
 from bot.slack.modals import open_modal
-from handlers.refusals import REFUSALS, refuse
+from bot.slack.payloads import Malformed, Submission
+from handlers.refusals import REFUSALS, UNREADABLE_FORM, private, refuse, unreadable, unreadable_form
 
 ENTRY_BUTTON = re.compile(rf"^{Action.RETRO_ADD_ENTRY}_\w+$")
+CLOSED = "This retrospective has closed: its summary is in the thread."
 
 
-def handle_add_entry(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
-) -> None:
+def handle_add_entry(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
-    retro_id, kind_id = form_input.entry_button(action["value"])
+    read = payloads.click(body)
+    button = form_input.entry_button(read.value) if not isinstance(read, Malformed) else read
+    if isinstance(button, Malformed) or isinstance(read, Malformed) or read.trigger_id is None:
+        unreadable(respond, "click on a retro's entry button", button if isinstance(button, Malformed) else _NO_TRIGGER)
+        return
+    retro_id, kind_id = button
     try:
         with deps.read_scope() as session:
-            retro = retros.view(session, retro_id)
+            retro = retros.view_for_member(session, retro_id, read.user)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return
     kind = domain.kind(retro.template, kind_id)
     if retro.closed or kind is None:
-        refuse(respond, retros.Closed("This retrospective has closed: its summary is in the thread."))
+        refuse(respond, retros.Closed(CLOSED))
         return
-    open_modal(client, respond, body["trigger_id"], entry_modal(retro, kind))
+    open_modal(client, private(respond), read.trigger_id, entry_modal(retro, kind))
 
 
-def handle_add_action(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, deps: Deps
-) -> None:
+def handle_add_action(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
+    read = payloads.clicked_number(body)
+    if isinstance(read, Malformed):
+        unreadable(respond, "click on a retro's action item button", read)
+        return
+    click, retro_id = read
+    if click.trigger_id is None:
+        unreadable(respond, "click on a retro's action item button", _NO_TRIGGER)
+        return
     try:
         with deps.read_scope() as session:
-            retro = retros.view(session, int(action["value"]))
+            retro = retros.view_for_member(session, retro_id, click.user)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return
     if retro.closed:
-        refuse(respond, retros.Closed("This retrospective has closed: its summary is in the thread."))
+        refuse(respond, retros.Closed(CLOSED))
         return
-    open_modal(client, respond, body["trigger_id"], action_modal(retro))
+    open_modal(client, private(respond), click.trigger_id, action_modal(retro))
+
+
+_NO_TRIGGER = Malformed("the trigger is missing")
+
+
+def _retro_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], what: str) -> tuple[Submission, int] | None:
+    """A retro modal's submission and the retro it names; None (and answered) if it cannot be read."""
+    read = payloads.submission(body, view)
+    retro_id = payloads.metadata_field_number(read, "retro") if not isinstance(read, Malformed) else read
+    if isinstance(retro_id, Malformed):
+        unreadable_form(what, retro_id)
+        ack(response_action="errors", errors={BlockId.RETRO_TEXT: UNREADABLE_FORM})
+        return None
+    assert not isinstance(read, Malformed)
+    return read, retro_id
 
 
 def handle_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
-    parsed = form_input.parse_entry(view["state"]["values"], view["private_metadata"])
-    if isinstance(parsed, Errors):
-        ack(response_action="errors", errors=parsed.by_block)
+    form = _retro_form(ack, body, view, "retro entry")
+    if form is None:
         return
-    retro_id, draft = parsed
+    read, retro_id = form
+    kind = payloads.metadata_field_text(read, "kind")
+    if isinstance(kind, Malformed):
+        unreadable_form("retro entry", kind)
+        ack(response_action="errors", errors={BlockId.RETRO_TEXT: UNREADABLE_FORM})
+        return
+    draft = form_input.parse_entry(read.values, kind)
+    if isinstance(draft, Errors):
+        ack(response_action="errors", errors=draft.by_block)
+        return
     now = deps.clock()
     try:
         with deps.session_scope() as session:
-            entry_id = retros.add_entry(session, retro_id, draft, body["user"]["id"], now)
+            entry_id = retros.add_entry(session, retro_id, draft, read.user, now)
             outbound.entry_added(session, retro_id, entry_id, now)
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.RETRO_TEXT: str(refusal)})
@@ -75,16 +112,21 @@ def handle_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
 
 
 def handle_action_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
-    now = deps.clock()
-    parsed = form_input.parse_action(view["state"]["values"], view["private_metadata"], today=now.date())
-    if isinstance(parsed, Errors):
-        ack(response_action="errors", errors=parsed.by_block)
+    form = _retro_form(ack, body, view, "retro action item")
+    if form is None:
         return
-    retro_id, draft = parsed
+    (read, retro_id), now = form, deps.clock()
+    draft = form_input.parse_action(read.values, today=now.date())
+    if isinstance(draft, Errors):
+        ack(response_action="errors", errors=draft.by_block)
+        return
     try:
         with deps.session_scope() as session:
-            item = retros.add_action(session, retro_id, draft, body["user"]["id"], now)
+            item = retros.add_action(session, retro_id, draft, read.user, now)
             outbound.action_added(session, item, now)
+    except retros.OwnerNotInRetro as refusal:
+        ack(response_action="errors", errors={BlockId.RETRO_OWNER: str(refusal)})
+        return
     except REFUSALS as refusal:
         ack(response_action="errors", errors={BlockId.RETRO_TEXT: str(refusal)})
         return
@@ -92,13 +134,19 @@ def handle_action_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]
     deps.outbox.wake()
 
 
-def handle_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
+def handle_done(ack: Ack, body: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    now = deps.clock()
+    read = payloads.clicked_number(body)
+    where = payloads.message_at(read[0]) if not isinstance(read, Malformed) else read
+    if isinstance(where, Malformed):
+        unreadable(respond, "click on Mark done", where)
+        return
+    assert not isinstance(read, Malformed)
+    (click, action_id), (channel, ts), now = read, where, deps.clock()
     try:
         with deps.session_scope() as session:
-            item = retros.mark_done(session, int(action["value"]), body["user"]["id"], now)
-            outbound.marked_done(session, item, body["channel"]["id"], body["message"]["ts"], now)
+            item = retros.mark_done(session, action_id, click.user, now)
+            outbound.marked_done(session, item, channel, ts, now)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return

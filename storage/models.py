@@ -93,6 +93,8 @@ class Request(SQLModel, table=True):
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
     card_key: str | None = Field(default=None, max_length=200)  # the outbox row that posts the current card
+    # The modal it was filed from: the same view submitted twice (a double submit while Slack is slow) files once.
+    view_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class RequestEvent(SQLModel, table=True):

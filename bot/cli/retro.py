@@ -22,6 +22,9 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
         with deps.session_scope() as session:
             retro_id = retros.start(session, args.retro, at)
             outbound.opened(session, [retro_id], deps.clock())
+    except retros.AlreadyStarted as started:  # what was asked for is so: not an error
+        print(started)
+        return 0
     except (NotFound, NotAllowed) as refusal:
         raise CliError(str(refusal)) from refusal
     deps.outbox.drain()

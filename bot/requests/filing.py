@@ -10,6 +10,7 @@ is caught: ``file_request`` prepares again with it.
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.domain.lifecycle import Event, EventKind, State
@@ -20,6 +21,7 @@ from bot.requests.service import (
     apply_promise,
     card_key,
     event_row,
+    filed_from,
     set_card_key,
     snapshot_of,
 )
@@ -42,7 +44,10 @@ class Filing:
     customer_name: str | None
 
 
-def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: datetime) -> Filing:
+def prepare_filing(
+    session: Session, draft: RequestDraft, requester: str, now: datetime, *, view_id: str | None = None
+) -> Filing:
+    """``view_id``: the modal it comes from, if any; a request is filed once per modal."""
     org = org_snapshot.current(session)
     provider = _active(org, draft.provider_id)
     told = draft.requester_department_id
@@ -57,6 +62,7 @@ def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: d
         state=State.OPEN,
         created_at=now,
         updated_at=now,
+        view_id=view_id,
     )
     apply_promise(session, request, provider, now)
     request.next_check_at = sla_clocks.first_check(request)
@@ -65,14 +71,27 @@ def prepare_filing(session: Session, draft: RequestDraft, requester: str, now: d
     return Filing(draft, requester, now, org.version, request, provider, customer_name)
 
 
-def file_request(session: Session, filing: Filing) -> RequestSnapshot:
-    """Write the prepared request, its CREATED event and its card's key; NotFound if its department just left."""
+def file_request(session: Session, filing: Filing) -> RequestSnapshot | None:
+    """Write the prepared request, its CREATED event and its card's key; NotFound if its department just left.
+
+    None, and nothing written, when a request was filed from the same modal already (its view submitted twice).
+    """
+    view_id = filing.request.view_id
     if org_snapshot.current(session).version != filing.org_version:  # an org file was applied since the reads
-        filing = prepare_filing(session, filing.draft, filing.requester, filing.now)
+        filing = prepare_filing(session, filing.draft, filing.requester, filing.now, view_id=view_id)
     request = filing.request
+    if view_id is None:
+        request.id = rows.insert_returning_id(session, request)
+    else:
+        try:
+            with session.begin_nested():  # the view id is unique: a twin submission may have filed it first
+                request.id = rows.insert_returning_id(session, request)
+        except IntegrityError:
+            if filed_from(session, view_id) is None:
+                raise
+            return None
     if filing.draft.requester_department_id is not None:
         directory.remember_home(session, request.requester_id, filing.draft.requester_department_id)
-    request.id = rows.insert_returning_id(session, request)
     created = Event(EventKind.CREATED, request.requester_id, request.created_at, provider=request.provider_id)
     rows.insert_returning_id(session, event_row(request.id, created))
     request.card_key = card_key(request.id)  # its number is known only now
@@ -82,7 +101,9 @@ def file_request(session: Session, filing: Filing) -> RequestSnapshot:
 
 def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:
     """Prepare and file in one transaction (the CLI and tests; it owes Slack nothing)."""
-    return file_request(session, prepare_filing(session, draft, requester, now))
+    filed = file_request(session, prepare_filing(session, draft, requester, now))
+    assert filed is not None  # filed from no modal: never a second time
+    return filed
 
 
 def _active(org: OrgSnapshot, department_id: str) -> OrgDepartment:

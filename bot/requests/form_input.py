@@ -1,42 +1,33 @@
 """Modal state in, drafts or field errors out. Pure: no Slack calls, no database."""
 
 from datetime import date
-from typing import Any
 
 from bot.domain.lifecycle import Priority
 from bot.ids import Action, BlockId
+from bot.requests.modals import DESCRIPTION_MAX, NOTE_MAX
 from bot.requests.service import RequestDraft
-from bot.slack.forms import Errors, StateValues
-
-
-def _value(values: StateValues, block: BlockId, action: Action) -> dict[str, Any]:
-    return values.get(block, {}).get(action, {})
-
-
-def _text(values: StateValues, block: BlockId, action: Action) -> str:
-    return (_value(values, block, action).get("value") or "").strip()
-
-
-def _selected(values: StateValues, block: BlockId, action: Action) -> str | None:
-    option = _value(values, block, action).get("selected_option") or {}
-    value = option.get("value")
-    return str(value) if value else None
+from bot.slack.forms import Errors, StateValues, bounded_text, date_of, selected_of
 
 
 def parse_request(values: StateValues, *, today: date) -> RequestDraft | Errors:
     errors: dict[str, str] = {}
-    provider = _selected(values, BlockId.DEPARTMENT, Action.DEPARTMENT)
+    provider = selected_of(values, BlockId.DEPARTMENT, Action.DEPARTMENT)
     if provider is None:
         errors[BlockId.DEPARTMENT] = "Choose the department you are asking."
-    priority = _selected(values, BlockId.PRIORITY, Action.PRIORITY) or Priority.NORMAL
+    priority = selected_of(values, BlockId.PRIORITY, Action.PRIORITY) or Priority.NORMAL
     if priority not in set(Priority):
         errors[BlockId.PRIORITY] = "Choose low, normal, high or urgent."
-    description = _text(values, BlockId.DESCRIPTION, Action.DESCRIPTION)
-    if not description:
-        errors[BlockId.DESCRIPTION] = "Say what you need: the description can't be blank."
+    description = bounded_text(
+        values,
+        BlockId.DESCRIPTION,
+        Action.DESCRIPTION,
+        DESCRIPTION_MAX,
+        errors,
+        required="Say what you need: the description can't be blank.",
+    )
     needed_by = _date(values, errors, today)
-    asked_home = BlockId.REQUESTER_DEPARTMENT in values
-    home = _selected(values, BlockId.REQUESTER_DEPARTMENT, Action.REQUESTER_DEPARTMENT)
+    asked_home = isinstance(values, dict) and BlockId.REQUESTER_DEPARTMENT in values
+    home = selected_of(values, BlockId.REQUESTER_DEPARTMENT, Action.REQUESTER_DEPARTMENT)
     if asked_home and home is None:
         errors[BlockId.REQUESTER_DEPARTMENT] = "Choose your own department."
     if errors or provider is None:
@@ -51,12 +42,10 @@ def parse_request(values: StateValues, *, today: date) -> RequestDraft | Errors:
 
 
 def _date(values: StateValues, errors: dict[str, str], today: date) -> date | None:
-    raw = _value(values, BlockId.NEEDED_BY, Action.NEEDED_BY).get("selected_date")
-    if not raw:
+    chosen = date_of(values, BlockId.NEEDED_BY, Action.NEEDED_BY)
+    if chosen is None:
         return None
-    try:
-        chosen = date.fromisoformat(raw)
-    except ValueError:
+    if isinstance(chosen, str):
         errors[BlockId.NEEDED_BY] = "Pick a date from the calendar."
         return None
     if chosen < today:
@@ -65,17 +54,21 @@ def _date(values: StateValues, errors: dict[str, str], today: date) -> date | No
 
 
 def parse_note(values: StateValues, *, required: bool) -> str | Errors:
-    note = _text(values, BlockId.NOTE, Action.NOTE)
-    if required and not note:
-        return Errors({BlockId.NOTE: "Write a short note on what was done."})
-    return note
+    errors: dict[str, str] = {}
+    blank = "Write a short note on what was done." if required else None
+    note = bounded_text(values, BlockId.NOTE, Action.NOTE, NOTE_MAX, errors, required=blank)
+    return Errors(errors) if errors else note
 
 
 def parse_transfer(values: StateValues) -> tuple[str, str] | Errors:
-    department = _selected(values, BlockId.DEPARTMENT, Action.DEPARTMENT)
+    errors: dict[str, str] = {}
+    department = selected_of(values, BlockId.DEPARTMENT, Action.DEPARTMENT)
     if department is None:
-        return Errors({BlockId.DEPARTMENT: "Choose the department to transfer to."})
-    return department, _text(values, BlockId.NOTE, Action.NOTE)
+        errors[BlockId.DEPARTMENT] = "Choose the department to transfer to."
+    note = bounded_text(values, BlockId.NOTE, Action.NOTE, NOTE_MAX, errors, required=None)
+    if errors or department is None:
+        return Errors(errors)
+    return department, note
 
 
 def split_prefill(text: str, departments: dict[str, str]) -> tuple[str | None, str]:

@@ -172,6 +172,11 @@ def set_card_key(session: Session, number: int, key: str) -> None:
     session.connection().execute(update(Request).where(col(Request.id) == number).values(card_key=key))
 
 
+def filed_from(session: Session, view_id: str) -> int | None:
+    """The number of the request filed from the modal ``view_id``, if one was."""
+    return session.exec(select(Request.id).where(Request.view_id == view_id)).first()
+
+
 def get(session: Session, number: int) -> RequestSnapshot:
     return snapshot(session, _request(session, number))
 

@@ -14,11 +14,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.errors import NotAllowed
 from bot.retros.prompt_blocks import prompt
 from bot.retros.summary_blocks import assigned_dm, done_dm, nudge_dm, summary_messages
 from bot.retros.views import ActionView, retro_view, summary
 from bot.slack import outbox as owed
 from bot.slack.outbox import POST, UPDATE, Hook, Owed
+from bot.slack.payloads import is_user_id
 from bot.slack.sender import Call, Kinds, Undeliverable
 from storage import outbox
 from storage.models import Outbox
@@ -101,12 +103,24 @@ def closed(session: Session, retro_ids: Iterable[int], now: datetime) -> int:
 
 
 def nudged(session: Session, items: Iterable[ActionView], now: datetime) -> int:
-    nudges = [owed.post(f"retro_action:{item.id}:nudge:{item.due_on}", item.owner_id, nudge_dm(item)) for item in items]
+    """A nudge to each owner (an owner that is not a user id, stored before owners were checked, gets none)."""
+    nudges = [
+        owed.post(f"retro_action:{item.id}:nudge:{item.due_on}", item.owner_id, nudge_dm(item))
+        for item in items
+        if is_user_id(item.owner_id)
+    ]
     return owed.owe(session, nudges, now)
 
 
 def marked_done(session: Session, item: ActionView, channel: str, ts: str, now: datetime) -> None:
-    """The DM whose button was clicked (an assignment or a nudge) now says it is done."""
+    """The DM whose button was clicked (an assignment or a nudge) now says it is done.
+
+    Only if it is one of the DMs the outbox posted for this item: the payload says where the click was, and could
+    name another of the bot's messages (NotAllowed, which undoes the caller's transaction).
+    """
+    keys = (f"retro_action:{item.id}:assigned", f"retro_action:{item.id}:nudge:{item.due_on}")
+    if not any((row := outbox.by_key(session, key)) is not None and row.ts == ts for key in keys):
+        raise NotAllowed("That was not a message about this action item: nothing was changed.")
     owed.owe(session, [owed.update(f"retro_action:{item.id}:done:{ts}", channel, done_dm(item), ts=ts)], now)
 
 

@@ -22,9 +22,9 @@ from slack_sdk.models.views import View
 from bot.domain import retros as domain
 from bot.domain.retros import Kind
 from bot.ids import Action, BlockId, Callback
-from bot.retros.views import ActionView, RetroView
+from bot.retros.views import ActionView, RetroView, mention
 from bot.slack.message import Message
-from bot.slack.text import day, escape, escaped, span, user, when
+from bot.slack.text import day, escape, escaped, span, when
 
 TEXT_MAX = 2000
 SIGN = "sign"
@@ -67,7 +67,7 @@ def service_facts(service: dict[str, Any]) -> str:
 
 def review_line(action: ActionView) -> str:
     mark = ":white_check_mark: done" if action.status == domain.DONE else ":arrow_right_hook: carried over"
-    return f"• {escaped(action.text, 300)}: {user(action.owner_id)}, due {day(action.due_on)}, {mark}"
+    return f"• {escaped(action.text, 300)}: {mention(action.owner_id)}, due {day(action.due_on)}, {mark}"
 
 
 def counts_line(retro: RetroView) -> str:

@@ -18,7 +18,8 @@ from bot.domain.sla import due_at
 from bot.errors import NotAllowed, NotFound
 from bot.retros import facts as retro_facts
 from bot.retros.periods import Period, period_of, previous_start
-from bot.retros.views import ActionView, RetroView, action_view, retro_view
+from bot.retros.views import ActionView, RetroView, action_view, mention, retro_view, title
+from bot.slack.payloads import is_user_id
 from storage import directory
 from storage.models import Department
 from storage.retro_models import Retro, RetroAction, RetroEntry, RetroSchedule
@@ -34,6 +35,14 @@ class Closed(NotAllowed):
 
 class AlreadyStarted(NotAllowed):
     """This period's retro exists."""
+
+
+class NotInRetro(NotAllowed):
+    """Only the members and managers of a retro's departments add to it."""
+
+
+class OwnerNotInRetro(NotAllowed):
+    """An action item's owner is one of the retro's members or managers."""
 
 
 def take_lock(session: Session) -> bool:
@@ -70,12 +79,18 @@ def start(session: Session, schedule_id: str, at: datetime) -> int:
     period = period_of(schedule.cron, schedule.timezone, at) or Period(at, at + timedelta(days=7))
     retro = None if _held(session, schedule_id, period) else _open(session, schedule, period, at)
     if retro is None or retro.id is None:
-        raise AlreadyStarted(f"Retro {schedule_id!r} of the period from {period.start.isoformat()} has started.")
+        local = period.start.astimezone(ZoneInfo(schedule.timezone))
+        raise AlreadyStarted(
+            f"Retro {schedule_id} already started for the period from {local:%a %d %b %Y %H:%M} "
+            f"({schedule.timezone}): nothing to do."
+        )
     return retro.id
 
 
 def close_now(session: Session, schedule_id: str, at: datetime) -> int:
     """Make the latest open retro of ``schedule_id`` due to close at ``at``; the tick closes it."""
+    if session.get(RetroSchedule, schedule_id) is None:
+        raise NotFound(f"There is no retro {schedule_id!r} in the org file.")
     query = (
         select(Retro)
         .where(Retro.schedule_id == schedule_id, col(Retro.closed_at).is_(None))
@@ -192,6 +207,26 @@ def view(session: Session, retro_id: int) -> RetroView:
     return retro_view(session, retro)
 
 
+def view_for_member(session: Session, retro_id: int, user: str) -> RetroView:
+    """The retro, if ``user`` may add to it (a read: it locks nothing); NotFound or NotInRetro otherwise."""
+    retro = session.get(Retro, retro_id)
+    if retro is None:
+        raise NotFound("That retrospective is no longer here.")
+    _require_member(session, retro, user)
+    return retro_view(session, retro)
+
+
+def is_member(session: Session, retro: Retro, user: str) -> bool:
+    """Whether ``user`` is a member or manager of one of the retro's departments."""
+    return is_user_id(user) and any(directory.is_staff(session, d, user) for d in retro.departments)
+
+
+def _require_member(session: Session, retro: Retro, user: str) -> None:
+    if not is_member(session, retro, user):
+        who = title(session, retro.departments)
+        raise NotInRetro(f"Only members and managers of {who} add to this retrospective.")
+
+
 @dataclass(frozen=True)
 class EntryDraft:
     kind: str
@@ -217,8 +252,9 @@ def _open_retro(session: Session, retro_id: int, now: datetime) -> Retro:
 
 
 def add_entry(session: Session, retro_id: int, draft: EntryDraft, author: str, now: datetime) -> int:
-    """The new entry's id."""
+    """The new entry's id. Only the retro's members and managers add entries."""
     retro = _open_retro(session, retro_id, now)
+    _require_member(session, retro, author)
     if domain.kind(retro.template, draft.kind) is None:
         raise NotFound(f"This retrospective takes no {draft.kind!r} entries.")
     entry = RetroEntry(
@@ -235,7 +271,12 @@ def add_entry(session: Session, retro_id: int, draft: EntryDraft, author: str, n
 
 
 def add_action(session: Session, retro_id: int, draft: ActionDraft, author: str, now: datetime) -> ActionView:
+    """The new action item. Its author and its owner are among the retro's members and managers."""
     retro = _open_retro(session, retro_id, now)
+    _require_member(session, retro, author)
+    if not is_member(session, retro, draft.owner_id):
+        who = title(session, retro.departments)
+        raise OwnerNotInRetro(f"Pick someone from {who}: an action item's owner is one of its members or managers.")
     row = RetroAction(
         retro_id=retro_id,
         text=draft.text,
@@ -254,7 +295,7 @@ def mark_done(session: Session, action_id: int, user: str, now: datetime) -> Act
     if row is None:
         raise NotFound("That action item is no longer here.")
     if row.owner_id != user:
-        raise NotAllowed(f"Only its owner, <@{row.owner_id}>, marks this action item done.")
+        raise NotAllowed(f"Only its owner, {mention(row.owner_id)}, marks this action item done.")
     if row.status != domain.DONE:
         row.status, row.done_at = domain.DONE, now
         session.add(row)

@@ -6,21 +6,23 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionB
 
 from bot.domain import retros as domain
 from bot.ids import Action, BlockId
-from bot.retros.views import ActionView, Summary
+from bot.retros.views import ActionView, Summary, mention
 from bot.slack.message import MAX_MESSAGE_BLOCKS, Message
-from bot.slack.text import day, escape, escaped, user
+from bot.slack.text import day, escape, escaped
 
 SECTION_MAX = 3000
-ENTRY_MAX = 1000
+ENTRY_MAX = SECTION_MAX - 100
+"""An entry or action item is shown whole (the modal takes 2,000 characters) unless escaping makes it longer than
+a section holds with its bullet, author, owner and due date: then it ends in "…"."""
 
 
 def entry_line(text: str, author: str | None) -> str:
-    return f"• {escaped(text, ENTRY_MAX)}" + (f" ({user(author)})" if author else "")
+    return f"• {escaped(text, ENTRY_MAX)}" + (f" ({mention(author)})" if author else "")
 
 
 def action_line(action: ActionView) -> str:
     status = "done" if action.status == domain.DONE else "open"
-    return f"• {escaped(action.text, ENTRY_MAX)}: owner {user(action.owner_id)}, due {day(action.due_on)}, {status}"
+    return f"• {escaped(action.text, ENTRY_MAX)}: owner {mention(action.owner_id)}, due {day(action.due_on)}, {status}"
 
 
 def _sections(heading: str, lines: list[str]) -> Iterator[Block]:

@@ -8,6 +8,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.domain import retros as domain
+from bot.slack.payloads import is_user_id
+from bot.slack.text import escape, user
 from storage.models import Department
 from storage.retro_models import Retro, RetroAction, RetroEntry
 
@@ -51,6 +53,11 @@ class Summary:
     """By kind, in the template's order: (text, author or None when anonymous)."""
     actions: list[ActionView]
     carried: list[ActionView]
+
+
+def mention(user_id: str) -> str:
+    """``<@U…>`` for a user id; anything else (a forged owner, say) as inert text, never a mention."""
+    return user(user_id) if is_user_id(user_id) else escape(user_id)
 
 
 def title(session: Session, departments: list[str]) -> str:

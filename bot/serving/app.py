@@ -16,6 +16,7 @@ import handlers.requests
 import handlers.retros
 from bot.deps import Deps
 from bot.serving.log_privacy import withhold_request_bodies
+from bot.slack.payloads import envelope_problem
 from bot.slack.text import clean, clean_all
 from handlers.after_ack import apologize
 
@@ -70,6 +71,12 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
     @app.error
     def report_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
         # Never log the body: it carries user text and user ids.
+        unroutable = envelope_problem(body)
+        if unroutable is not None:  # Bolt tripped on it while routing (bot.serving.gate turns most away before)
+            log.info(
+                "Ignored a signed payload that no listener can take: %s (%s)", unroutable.reason, type(error).__name__
+            )
+            return BoltResponse(status=404, body="")
         kind = body.get("type") or body.get("command") or "request"
         if isinstance(error, SlackApiError):
             log.error("Slack refused a call while handling %s: %s", kind, error.response.get("error"))

@@ -3,7 +3,7 @@
 Bolt parses a body before it checks its signature, so anyone could make it log a traceback (and fill the
 log) with a body that is not JSON, or make a worker read hundreds of megabytes into memory before the 401.
 The gate refuses a body over :data:`MAX_BODY_BYTES` from its ``Content-Length`` before reading it (413),
-one whose signature or timestamp is wrong (401), and a signed one it cannot read (400), each without a
+one whose signature or timestamp is wrong (401), and a signed one it cannot read or route (400), each without a
 traceback or a log line of its content.
 """
 
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
+
+from bot.slack.payloads import envelope_problem
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -68,12 +70,16 @@ class Gate:
 
 
 def _readable(body: bytes, content_type: str) -> bool:
-    """A form with a JSON object in ``payload`` (interactions), a plain form (commands), or a JSON object (events)."""
+    """A form with a JSON object in ``payload`` (interactions), a plain form (commands), or a JSON object (events),
+    whose parts Bolt reads to route it have the types Bolt expects (``bot.slack.payloads.envelope_problem``):
+    Bolt indexes them unchecked, and fails with a traceback before any listener or error handler can answer."""
     try:
         text = body.decode("utf-8")
         if content_type.startswith("application/json"):
-            return isinstance(json.loads(text), dict)
-        form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text))
-        return "payload" not in form or isinstance(json.loads(form["payload"][0]), dict)
-    except (UnicodeDecodeError, ValueError):
+            parsed = json.loads(text)
+        else:
+            form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text))
+            parsed = json.loads(form["payload"][0]) if "payload" in form else {}
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return False
+    return envelope_problem(parsed) is None

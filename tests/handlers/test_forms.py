@@ -1,10 +1,14 @@
 from datetime import date
 from typing import Any
 
+import pytest
+
 from bot.ids import Action, BlockId
-from bot.requests.form_input import parse_request, split_prefill
+from bot.requests.form_input import parse_note, parse_request, parse_transfer, split_prefill
 from bot.requests.service import RequestDraft
+from bot.slack import payloads
 from bot.slack.forms import Errors
+from bot.slack.payloads import Malformed
 
 TODAY = date(2026, 11, 23)
 
@@ -83,3 +87,76 @@ def test_prefill_matches_department_ids_case_insensitively() -> None:
 
 def test_prefill_without_a_department_is_all_description() -> None:
     assert split_prefill("  laptop won't boot ", {"it": "IT Support"}) == (None, "laptop won't boot")
+
+
+def test_inputs_of_the_wrong_type_read_as_empty_and_get_the_ordinary_field_errors() -> None:
+    values: dict[str, Any] = {
+        BlockId.DEPARTMENT: {Action.DEPARTMENT: {"selected_option": "it"}},
+        BlockId.PRIORITY: {Action.PRIORITY: {"selected_option": {"value": 3}}},
+        BlockId.DESCRIPTION: {Action.DESCRIPTION: {"value": 5}},
+        BlockId.NEEDED_BY: {Action.NEEDED_BY: {"selected_date": 20261201}},
+    }
+    result = parse_request(values, today=TODAY)
+    assert result == Errors(
+        {
+            BlockId.DEPARTMENT: "Choose the department you are asking.",
+            BlockId.DESCRIPTION: "Say what you need: the description can't be blank.",
+            BlockId.NEEDED_BY: "Pick a date from the calendar.",
+        }
+    )
+    assert isinstance(parse_request({"description": "x", "department": []}, today=TODAY), Errors)  # type: ignore[dict-item]
+
+
+def test_a_description_over_the_maximum_says_the_limit_and_the_length() -> None:
+    assert parse_request(state(description="é" * 2001), today=TODAY) == Errors(
+        {BlockId.DESCRIPTION: "Keep it under 2,000 characters: this has 2,001."}
+    )
+    assert isinstance(parse_request(state(description="é" * 2000), today=TODAY), RequestDraft)
+
+
+def test_notes_over_the_maximum_are_refused_whether_required_or_not() -> None:
+    long_note: dict[str, Any] = {BlockId.NOTE: {Action.NOTE: {"value": "n" * 1500}}}
+    error = Errors({BlockId.NOTE: "Keep it under 1,000 characters: this has 1,500."})
+    assert parse_note(long_note, required=True) == error
+    assert parse_note(long_note, required=False) == error
+    assert parse_transfer({**long_note, **state(department="hr")}) == error
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("42", 42),
+        ("2147483647", 2147483647),
+        *[(text, None) for text in ("2147483648", "0", "-1", "1" * 23, "", " 1", "1.5", "١٢", "+1")],
+        *[(value, None) for value in (12, None, True)],
+    ],
+)
+def test_a_number_in_a_payload_is_digits_the_database_can_hold(value: object, expected: int | None) -> None:
+    read = payloads.number(value)
+    assert (None if isinstance(read, Malformed) else read) == expected
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        ('{"retro": 12, "kind": "went_well"}', 12),
+        ('{"retro": "12"}', 12),
+        *[(text, None) for text in ('{"retro": true}', '{"retro": 1e3}', "[12]", "12", "", "{", "[" * 5000)],
+    ],
+)
+def test_a_retro_modals_metadata_names_a_retro_by_number(metadata: str, expected: int | None) -> None:
+    submission = payloads.Submission(user="U0ALICE", view_id="V0ONE", values={}, private_metadata=metadata)
+    read = payloads.metadata_field_number(submission, "retro")
+    assert (None if isinstance(read, Malformed) else read) == expected
+
+
+@pytest.mark.parametrize(
+    ("user", "ok"),
+    [
+        ("U0ALICE", True),
+        ("W012AB", True),
+        *[(user, False) for user in ("U1> <!channel", "u0alice", "U0", "C0IT", "U0ALICE\n", 5, None)],
+    ],
+)
+def test_a_user_id_has_slacks_shape(user: object, ok: bool) -> None:
+    assert payloads.is_user_id(user) is ok

@@ -49,12 +49,16 @@ def test_retro_start_posts_the_prompt_of_the_period_at_the_given_instant(operato
     assert len(prompts(operator)) == 1
 
 
-def test_retro_start_twice_in_a_period_is_refused(operator: Harness, run: Inhouse) -> None:
+def test_retro_start_of_a_period_that_already_started_says_so_in_one_line(operator: Harness, run: Inhouse) -> None:
     run("retro", "start", "it", "--at", "2026-11-25T10:00:00+00:00")
     result = run("retro", "start", "it", "--at", "2026-11-26T10:00:00+00:00")
-    assert result.returncode == 2
-    assert result.stderr.splitlines()[-1] == "Retro 'it' of the period from 2026-11-20T14:00:00+00:00 has started."
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "Retro it already started for the period from Fri 20 Nov 2026 15:00 (Europe/Berlin): nothing to do.\n",
+        "",
+    )
     assert len(prompts(operator)) == 1
+    assert len(retro_rows(operator)) == 1
 
 
 def test_retro_close_posts_the_summary_now(operator: Harness, run: Inhouse) -> None:
@@ -70,3 +74,9 @@ def test_retro_close_posts_the_summary_now(operator: Harness, run: Inhouse) -> N
 def test_an_unknown_retro_is_named_in_the_error(operator: Harness, run: Inhouse) -> None:
     result = run("retro", "start", "nope")
     assert (result.returncode, result.stderr.splitlines()[-1]) == (2, "There is no retro 'nope' in the org file.")
+
+
+def test_closing_an_unknown_retro_says_it_does_not_exist(operator: Harness, run: Inhouse) -> None:
+    result = run("retro", "close", "UNKNOWN")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "There is no retro 'UNKNOWN' in the org file.\n"

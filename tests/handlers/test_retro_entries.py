@@ -32,11 +32,11 @@ def opened(inhouse: Harness) -> Harness:
 
 
 def test_an_entry_is_anonymous_unless_signed(opened: Harness) -> None:
-    add_entry(opened, "went_well", "Fast laptop swap", user="U0SAM")
-    add_entry(opened, "to_improve", "Slow VPN tickets", user="U0HANNA", signed=True)
+    add_entry(opened, "went_well", "Fast laptop swap", user="U0BOB")
+    add_entry(opened, "to_improve", "Slow VPN tickets", user="U0ALICE", signed=True)
     assert entry_rows(opened) == [
         ("went_well", "Fast laptop swap", True, None),
-        ("to_improve", "Slow VPN tickets", False, "U0HANNA"),
+        ("to_improve", "Slow VPN tickets", False, "U0ALICE"),
     ]
 
 
@@ -65,8 +65,8 @@ def test_an_action_item_needs_an_owner_and_a_due_date(opened: Harness) -> None:
 
 
 def test_at_the_close_the_summary_shows_every_entry_by_kind_and_the_action_items(opened: Harness) -> None:
-    add_entry(opened, "went_well", SECRET, user="U0SAM")
-    add_entry(opened, "to_improve", "Slow tickets", user="U0HANNA", signed=True)
+    add_entry(opened, "went_well", SECRET, user="U0BOB")
+    add_entry(opened, "to_improve", "Slow tickets", user="U0ALICE", signed=True)
     add_action(opened, "Document the VPN", owner="U0ALICE")
     assert tick(opened, utc(2026, 12, 1, 13, 59)).closed == 0
     assert tick(opened, utc(2026, 12, 1, 14, 0)).closed == 1
@@ -75,7 +75,7 @@ def test_at_the_close_the_summary_shows_every_entry_by_kind_and_the_action_items
     assert texts(summary) == [
         "*Retrospective closed: IT Support*: 2 entries, 1 action items.",
         "*Went well (1)*\n• The &lt;!channel&gt; &amp; &lt;b&gt;VPN&lt;/b&gt; saga",
-        "*To improve (1)*\n• Slow tickets (<@U0HANNA>)",
+        "*To improve (1)*\n• Slow tickets (<@U0ALICE>)",
         "*Action items*\n• Document the VPN: owner <@U0ALICE>, due Fri 04 Dec 2026, open",
     ]
     assert buttons(the_prompt(opened)) == []

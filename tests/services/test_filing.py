@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, event
+from sqlmodel import select
 
 from bot.errors import NotFound
 from bot.org.apply import apply_org
@@ -48,7 +49,9 @@ def _prepare(engine: Engine, draft: RequestDraft, now: datetime, requester: str 
 
 def _file(engine: Engine, prepared: filing.Filing) -> RequestSnapshot:
     with session_factory(engine)() as session:
-        return filing.file_request(session, prepared)
+        filed = filing.file_request(session, prepared)
+    assert filed is not None
+    return filed
 
 
 def test_the_writer_turn_of_a_filing_checks_the_org_version_writes_and_owes_its_messages_at_once(
@@ -58,6 +61,7 @@ def test_the_writer_turn_of_a_filing_checks_the_org_version_writes_and_owes_its_
     prepared = _prepare(engine, RequestDraft("it", "normal", "VPN down"), clock())
     with statements(engine) as seen, session_factory(engine)() as session:
         filed = filing.file_request(session, prepared)
+        assert filed is not None
         outbound.filed(session, filed, clock())
     # the org version; the request, its event, its card's key (known once the request has its number); the messages
     assert [kind for kind in seen if kind not in ("BEGIN", "COMMIT")] == [
@@ -118,3 +122,18 @@ def test_filing_remembers_the_department_a_requester_named(engine: Engine, clock
     with session_factory(engine)() as session:
         home = session.get(UserHome, "U0NEW")
     assert (home.department_id if home else None, filed.requester_department_name) == ("sales", "Sales")
+
+
+def test_a_second_filing_from_the_same_modal_writes_nothing(engine: Engine, clock: FixedClock) -> None:
+    """Two submissions of one view, both past the handler's look-up: the second finds the first in its write."""
+    _org(engine)
+    draft = RequestDraft("it", "normal", "VPN down", requester_department_id="sales")
+    with session_factory(engine, read_only=True)() as session:
+        twins = [filing.prepare_filing(session, draft, "U0NEW", clock(), view_id="V0TWIN") for _ in range(2)]
+    first = _file(engine, twins[0])
+    with session_factory(engine)() as session:
+        assert filing.file_request(session, twins[1]) is None
+        assert requests.filed_from(session, "V0TWIN") == first.number
+    with session_factory(engine)() as session:
+        assert [(r.id, r.view_id) for r in session.exec(select(Request))] == [(first.number, "V0TWIN")]
+        assert len(requests.history(session, first.number)) == 1
