@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, update
+from sqlalchemy import and_, case, exists, func, literal, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -70,7 +70,8 @@ def claim(
 ) -> list[Claimed]:
     """The first due row of one lane, for ``sender`` alone until ``now + lease``; [] when nothing is due.
 
-    A row of a ``batchable`` kind comes with the due rows of the same kind and lane behind it (a digest).
+    A row of a ``batchable`` kind comes with the due rows of the same kind and lane behind it (a digest), and is
+    claimed before rows of other kinds.
     Rows to ``paused`` recipients (Slack asked us to wait) are left for later.
     """
     due = (col(Outbox.status) == PENDING) & (col(Outbox.deliver_after) <= now)
@@ -78,7 +79,9 @@ def claim(
     query = select(Outbox).where(or_(due, lapsed), ~_blocks_lane(now), _parent_done())
     if paused:
         query = query.where(col(Outbox.recipient).not_in(list(paused)))
-    head = session.exec(query.order_by(col(Outbox.id)).limit(1).with_for_update(skip_locked=True)).first()
+    # Digests (a person's alerts) first: few messages for many rows, and what people are waiting for.
+    first = case((col(Outbox.kind).in_(list(batchable)), 0), else_=1) if batchable else literal(1)
+    head = session.exec(query.order_by(first, col(Outbox.id)).limit(1).with_for_update(skip_locked=True)).first()
     if head is None:
         return []
     rows = [head]

@@ -38,7 +38,7 @@ LEASE = timedelta(seconds=60)
 CALL_TIMEOUT_S = 10  # three calls at most per step (open a DM, look for the message, post it) fit in the lease
 GIVE_UP_AFTER = timedelta(hours=24)
 MAX_BACKOFF = timedelta(seconds=60)
-PACE = timedelta(seconds=1)  # Slack's pace for posting to one conversation
+PACE = timedelta(seconds=1.2)  # Slack's pace for posting to one conversation (1 s), with room for latency
 PACED_FOR = timedelta(minutes=1)  # how long a conversation keeps that pace after a 429
 METADATA_TYPE = "inhouse_outbox"
 HISTORY_LIMIT = 200

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from bot.ids import Action, BlockId, Callback
 from bot.jobs import scheduled as jobs
 from bot.jobs.scheduled import TickReport
-from bot.slack.sender import Delivery
+from bot.slack.sender import PACE, Delivery
 from storage.db import SessionScope
 from tests.fakes.app_server import RunningApp
 from tests.fakes.clock import FixedClock
@@ -95,7 +95,7 @@ class Harness:
         delivered = self.running.deps.outbox.drain()
         # A conversation Slack rate-limited then gets a post a second; the scheduler's sender looks every second.
         for _ in range(60):
-            self.clock.advance(seconds=1)
+            self.clock.advance(seconds=PACE.total_seconds())
             more = self.running.deps.outbox.drain()
             if not (more.sent or more.retrying or more.dead):
                 break

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine, text
 
 from bot.retros import outbound
-from bot.slack.sender import LEASE, Delivery
+from bot.slack.sender import LEASE, PACE, Delivery
 from storage import migrate, outbox
 from storage.db import make_engine, session_factory
 from storage.types import UTCDateTime
@@ -150,7 +150,7 @@ def test_the_summary(opened: Harness, trouble: Trouble) -> None:
     assert f"retro:{retro.id}:summary:0" in unsent(opened)
     trouble.later()
     tick(opened)
-    opened.deliver_later(1)  # after a 429 the channel gets a post (and its prompt's refresh) a second
+    opened.deliver_later(PACE.total_seconds())  # after a 429: a post (and its refresh) per PACE
     assert unsent(opened) == []
     (summary,) = replies(opened)
     assert summary["text"] == "Retrospective closed: IT Support: 1 entries, 0 action items."

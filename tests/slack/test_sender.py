@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.slack import outbox as owed
 from bot.slack.message import Message
-from bot.slack.sender import LEASE, Call, Kinds, Sender
+from bot.slack.sender import LEASE, PACE, Call, Kinds, Sender
 from storage import outbox
 from storage.db import SessionScope
 from storage.models import Outbox
@@ -108,7 +108,7 @@ def test_a_429_waits_for_retry_after_and_holds_back_only_that_conversation(
     assert the_sender.drain().sent == 0
     clock.advance(seconds=1)
     assert the_sender.drain().sent == 1  # then a post a second to that conversation, for a while
-    clock.advance(seconds=1)
+    clock.advance(seconds=PACE.total_seconds())
     assert the_sender.drain().sent == 1
     assert [m["text"] for m in fake_slack.messages("C1")] == ["first", "second"]
     assert len(fake_slack.calls_to("chat.postMessage")) == 4  # one 429, three posts: no 429 after the pause
