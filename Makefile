@@ -28,6 +28,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy bot handlers storage tests
@@ -37,11 +38,13 @@ pytest: $(STAMP) postgres
 
 test: lint typecheck pytest
 
-# Ack latency of Inhouse next to a bare Bolt app on the same gunicorn setup (benchmarks/README.md).
+# Ack latency of Inhouse next to a bare Bolt app on the same gunicorn setup, the SLA sweep's cost, and 1,000
+# breaches at once through the outbox sender (benchmarks/README.md).
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ack_latency $(ARGS)
 	$(BIN)/python -m benchmarks.sla_sweep $(SLA_ARGS)
+	$(BIN)/python -m benchmarks.breach_burst $(BURST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

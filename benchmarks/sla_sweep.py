@@ -33,13 +33,13 @@ from psycopg.types.json import Json
 from sqlalchemy import Engine, Table, bindparam, delete, event, func, select, text, update
 from sqlalchemy.engine import make_url
 
+from bot.agreements import clocks as sla_clocks
+from bot.agreements.promises import Promise, promise_for
 from bot.domain import alerts
 from bot.domain.alerts import Level, Metric, Milestone
 from bot.domain.lifecycle import State
 from bot.org.apply import apply_org
 from bot.org.model import load_org_text
-from bot.sla import clocks as sla_clocks
-from bot.sla.promises import Promise, promise_for
 from bot.sla.sweep import sweep
 from storage import migrate
 from storage.db import make_engine, session_factory

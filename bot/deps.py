@@ -6,7 +6,7 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.serving.follow_ups import FollowUps
+from bot.follow_ups import FollowUps
 from bot.slack.sender import Sender
 from storage.db import SessionScope
 

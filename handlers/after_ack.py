@@ -34,7 +34,7 @@ def after_ack(
 ) -> None:
     """Open a modal (``work``) behind the worker's acks, without waiting for them to be quiet.
 
-    See bot.serving.follow_ups.
+    See bot.follow_ups.
     """
 
     def run() -> None:

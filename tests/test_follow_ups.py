@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.serving.follow_ups import FollowUps
+from bot.follow_ups import FollowUps
 
 A_MOMENT = 0.05  # long enough for a free pool thread to start the work, had it been allowed to
 

@@ -11,10 +11,10 @@ from bot.cli.startup import CliError, connect
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.deps import Deps
+from bot.follow_ups import FollowUps
 from bot.org.apply import apply_org
 from bot.org.model import OrgConfig, OrgFileError, load_org
 from bot.outbox_kinds import all_kinds
-from bot.serving.follow_ups import FollowUps
 from bot.slack.client import sender_client, slack_client
 from bot.slack.sender import CALL_TIMEOUT_S, Sender
 from storage import migrate
@@ -25,7 +25,7 @@ __all__ = ["CliError", "apply_org_file", "build_deps", "existing_database", "loa
 log = logging.getLogger("inhouse")
 
 
-# Few, but enough for Slack's 100 ms answers: the work after an ack waits for the acks anyway (bot.serving.follow_ups).
+# Few, but enough for Slack's 100 ms answers: the work after an ack waits for the acks anyway (bot.follow_ups).
 AFTER_ACK_THREADS = 4
 MODAL_THREADS = 8  # opening modals, apart: a person is waiting, and the trigger expires
 

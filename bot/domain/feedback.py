@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 SCORES = (1, 2, 3, 4, 5)
+COMMENT_MAX = 1000  # characters of a comment on a rating
 DEFAULT_ANONYMITY_MIN = 5
 
 

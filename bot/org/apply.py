@@ -6,7 +6,7 @@ from sqlmodel import Session, col, delete, select
 
 from bot.domain.sla import BusinessCalendar
 from bot.org.model import CalendarSpec, OrgConfig
-from bot.retros.schedules import apply_retros
+from bot.org.retro_schedules import apply_retros
 from storage import org_snapshot
 from storage.directory import MANAGER, MEMBER
 from storage.models import Agreement, Calendar, Department, Membership, Setting

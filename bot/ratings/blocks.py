@@ -1,24 +1,17 @@
 """Ratings of a resolved request: the one-click prompts, the comment modal, the line on the card."""
 
-from collections.abc import Sequence
-
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, InputBlock, PlainTextInputElement, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.domain.feedback import SCORES, Direction, RequestRating
+from bot.domain.feedback import COMMENT_MAX, SCORES, Direction
 from bot.feedback.blocks import stars
 from bot.ids import Action, BlockId, Callback
 from bot.requests.modals import about_request
 from bot.requests.service import RequestSnapshot
 from bot.slack.message import Message
-from bot.slack.text import escape, escaped, request_ref, user
+from bot.slack.text import escape, request_ref, user
 
-COMMENT_MAX = 1000
 PREFIXES = {Direction.CUSTOMER_TO_PROVIDER: Action.RATE_SERVICE, Direction.PROVIDER_TO_CUSTOMER: Action.RATE_REQUEST}
-_CARD_LABELS = {
-    Direction.CUSTOMER_TO_PROVIDER: "Requester's rating of the service",
-    Direction.PROVIDER_TO_CUSTOMER: "Provider's rating of the request",
-}
 
 
 def rating_action(direction: Direction, score: int) -> str:
@@ -82,14 +75,3 @@ def comment_modal(request: RequestSnapshot) -> View:
             ),
         ],
     )
-
-
-def card_ratings(ratings: Sequence[RequestRating]) -> str:
-    """The ratings section of a request card."""
-    lines = []
-    for rating in ratings:
-        line = f"*{_CARD_LABELS[rating.direction]}:* {stars(rating.score) if rating.score else 'not rated'}"
-        if rating.comment:
-            line += f"\n>{escaped(rating.comment, COMMENT_MAX + 200)}"
-        lines.append(line)
-    return "\n".join(lines)

@@ -2,9 +2,8 @@
 
 import re
 
-from bot.domain.feedback import SCORES, Direction
+from bot.domain.feedback import COMMENT_MAX, SCORES, Direction
 from bot.ids import Action, BlockId
-from bot.ratings.blocks import COMMENT_MAX
 from bot.slack.forms import Errors, StateValues, bounded_text
 
 RATING_ACTIONS = {

@@ -1,5 +1,7 @@
 """The request card in the provider's channel, its thread notes, and the requester's DMs."""
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -13,9 +15,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.alerts import Metric
+from bot.domain.feedback import COMMENT_MAX, Direction, RequestRating
 from bot.domain.lifecycle import EventKind, State
+from bot.feedback.blocks import stars
 from bot.ids import Action, BlockId
-from bot.ratings.blocks import card_ratings
 from bot.requests.service import RequestSnapshot
 from bot.slack.message import Message
 from bot.slack.text import PRIORITY_LABELS, day, escape, escaped, request_ref, user, when
@@ -197,3 +200,20 @@ def requester_update(request: RequestSnapshot, kind: EventKind, actor: str, note
     if note:
         text += f"\n>{escaped(note, 2000)}"
     return Message(text=f"Your request {request_ref(request.number)}: {what}.", blocks=[SectionBlock(text=text)])
+
+
+_CARD_LABELS = {
+    Direction.CUSTOMER_TO_PROVIDER: "Requester's rating of the service",
+    Direction.PROVIDER_TO_CUSTOMER: "Provider's rating of the request",
+}
+
+
+def card_ratings(ratings: Sequence[RequestRating]) -> str:
+    """The ratings section of a request card."""
+    lines = []
+    for rating in ratings:
+        line = f"*{_CARD_LABELS[rating.direction]}:* {stars(rating.score) if rating.score else 'not rated'}"
+        if rating.comment:
+            line += f"\n>{escaped(rating.comment, COMMENT_MAX + 200)}"
+        lines.append(line)
+    return "\n".join(lines)

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.agreements import clocks as sla_clocks
 from bot.domain.lifecycle import Event, EventKind, State
 from bot.errors import NotFound
 from bot.requests.service import (
@@ -25,7 +26,6 @@ from bot.requests.service import (
     set_card_key,
     snapshot_of,
 )
-from bot.sla import clocks as sla_clocks
 from storage import directory, org_snapshot, rows
 from storage.models import Request
 from storage.org_snapshot import OrgDepartment, OrgSnapshot

@@ -7,13 +7,13 @@ from typing import Protocol
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from bot.agreements import clocks as sla_clocks
+from bot.agreements.promises import Provider, promise_for
 from bot.domain import lifecycle
 from bot.domain.alerts import Level, Metric
 from bot.domain.feedback import RequestRating
 from bot.domain.lifecycle import Event, EventKind, Priority, State, Status
 from bot.errors import NotAllowed, NotFound
-from bot.sla import clocks as sla_clocks
-from bot.sla.promises import Provider, promise_for
 from storage import directory
 from storage import feedback as feedback_store
 from storage.models import Department, Request, RequestEvent

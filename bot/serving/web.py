@@ -8,7 +8,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 from bot.clock import Clock, system_clock
-from bot.serving.follow_ups import FollowUps
+from bot.follow_ups import FollowUps
 from bot.serving.gate import Gate
 from bot.serving.health import check
 

@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.agreements import clocks
 from bot.domain.alerts import Level, Metric
 from bot.domain.sla import business_minutes_between
 from bot.requests import service as requests
 from bot.requests.card import request_card
-from bot.sla import clocks
 from bot.sla.blocks import Alert, alert_dm, digest, thread_note
 from bot.sla.sweep import CARD, DM, THREAD
 from bot.slack.outbox import POST, UPDATE

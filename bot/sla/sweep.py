@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from bot.agreements import clocks as sla_clocks
 from bot.domain import alerts
 from bot.domain.alerts import Level, Metric, Milestone
 from bot.domain.sla import next_business_instant
-from bot.sla import clocks as sla_clocks
 from bot.slack.outbox import dm_lane, request_lane
 from storage import directory, outbox
 from storage.models import Department, Request, SlaAlert

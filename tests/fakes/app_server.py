@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 from bot.cli.support import build_deps
 from bot.config import Settings
 from bot.deps import Deps
+from bot.follow_ups import FollowUps
 from bot.serving.app import create_app
-from bot.serving.follow_ups import FollowUps
 from bot.serving.web import wsgi_app
 from storage.db import SessionScope
 from tests.fakes.clock import FixedClock

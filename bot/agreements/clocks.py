@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from bot.agreements.promises import Promise
 from bot.domain import alerts
 from bot.domain.alerts import Clocks, Level, Metric
 from bot.domain.lifecycle import State
 from bot.domain.sla import BusinessCalendar, add_business_minutes, add_working_days, business_minutes_between, due_at
-from bot.sla.promises import Promise
 from storage.models import Request, SlaAlert
 
 METRICS = (Metric.FIRST_RESPONSE, Metric.RESOLUTION)
