@@ -3,15 +3,21 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.run-stamp
 ARGS ?=
 
-.PHONY: run test lint typecheck pytest postgres setup clean
+.PHONY: run test lint typecheck pytest fuzz postgres setup clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# What running needs (make run), and the development tools on top (make test).
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -22,7 +28,7 @@ postgres:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; fi
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/inhouse run $(ARGS)
 
 lint: $(STAMP)
@@ -37,6 +43,10 @@ pytest: $(STAMP) postgres
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The property tests with many new random examples (make test runs a fixed set, the same every time).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/domain -q
 
 # Ack latency of Inhouse next to a bare Bolt app on the same gunicorn setup, the SLA sweep's cost, and 1,000
 # breaches at once through the outbox sender (benchmarks/README.md).
