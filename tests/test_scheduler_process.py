@@ -15,6 +15,7 @@ from bot.org.apply import apply_org
 from bot.org.model import load_org_text
 from bot.requests import filing
 from bot.requests.service import RequestDraft
+from bot.slack.sender import LEASE
 from storage import migrate
 from storage.db import make_engine, session_factory
 from tests.fakes.app_server import BOT_TOKEN, SIGNING_SECRET
@@ -172,7 +173,10 @@ def test_a_scheduler_killed_beside_the_web_workers_is_started_again_and_alerts_g
             )
         engine.dispose()
         dms = fake_slack.wait_for(
-            "chat.postMessage", count=2, timeout=30, where=lambda call: call.args["channel"] == "U0ITMGR"
+            "chat.postMessage",
+            count=2,
+            timeout=LEASE.total_seconds() + 30,
+            where=lambda call: call.args["channel"] == "U0ITMGR",
         )
         assert len(dms) == 2
         assert second != first
