@@ -17,7 +17,7 @@ post a second; over it 429 with Retry-After). The sweep runs at the due instant:
 
 Prints how many breach DMs went out, the seconds from each breach's due time to its DM's arrival at the fake
 (median, p95, max), how long the channel notes took to drain, and whether every DM arrived exactly once.
-Exits 1 if a breach DM took longer than ``--target-s`` (60) or did not arrive exactly once.
+Exits 1 if a breach DM took longer than ``--target-s`` (60) or did not arrive exactly once, or a row died.
 benchmarks/README.md says how to read it.
 """
 
@@ -427,6 +427,23 @@ class Burst:
     attempts: dict[str, Counter[int]]  # kind -> how many claims its rows took
 
 
+def wait_settled(read: Callable[[], AbstractContextManager[Session]], start: float, timeout: float) -> bool:
+    """Wait until no outbox row is pending or being sent (True), or ``timeout`` seconds from ``start`` (False)."""
+    last_report = time.monotonic()
+    while time.monotonic() - start < timeout:
+        with read() as session:
+            left = session.exec(
+                select(func.count()).select_from(Outbox).where(col(Outbox.status).in_(["pending", "sending"]))
+            ).one()
+        if not left:
+            return True
+        if time.monotonic() - last_report > 15:
+            last_report = time.monotonic()
+            print(f"  {time.monotonic() - start:.0f} s: {left:,} outbox rows left", file=sys.stderr, flush=True)
+        time.sleep(0.2)
+    return False
+
+
 def run_burst(args: argparse.Namespace, engine: Engine, slack: Any, database_name: str) -> Burst:
     migrate.upgrade(engine)
     departments = department_ids(args.departments)
@@ -462,29 +479,19 @@ def run_burst(args: argparse.Namespace, engine: Engine, slack: Any, database_nam
     stop = threading.Event()
     loop = threading.Thread(target=sender.run, args=(stop,), kwargs={"threads": args.threads}, name="outbox")
     loop.start()  # the scheduler's sender loop, running before the sweep
-    print(f"{database_name}: {len(planned):,} breaches due; sweeping", file=sys.stderr, flush=True)
-    start = time.monotonic()
-    with write() as session:  # the tick: the sweep in one transaction, then a drain on the same thread
-        result = sweep(session, clock())
-    sweep_s = time.monotonic() - start
-    print(f"{database_name}: swept in {sweep_s:.1f} s; delivering", file=sys.stderr, flush=True)
-    sender.drain()
-    finished, last_report = False, time.monotonic()
-    while time.monotonic() - start < args.timeout:
-        with read() as session:
-            left = session.exec(
-                select(func.count()).select_from(Outbox).where(col(Outbox.status).in_(["pending", "sending"]))
-            ).one()
-        if not left:
-            finished = True
-            break
-        if time.monotonic() - last_report > 15:
-            last_report = time.monotonic()
-            print(f"  {time.monotonic() - start:.0f} s: {left:,} outbox rows left", file=sys.stderr, flush=True)
-        time.sleep(0.2)
-    drained_s = time.monotonic() - start
-    stop.set()
-    loop.join(timeout=60)
+    try:
+        print(f"{database_name}: {len(planned):,} breaches due; sweeping", file=sys.stderr, flush=True)
+        start = time.monotonic()
+        with write() as session:  # the tick: the sweep in one transaction, then a drain on the same thread
+            result = sweep(session, clock())
+        sweep_s = time.monotonic() - start
+        print(f"{database_name}: swept in {sweep_s:.1f} s; delivering", file=sys.stderr, flush=True)
+        sender.drain()
+        finished = wait_settled(read, start, args.timeout)
+        drained_s = time.monotonic() - start
+    finally:  # also when something failed: the loop's threads would keep the process alive
+        stop.set()
+        loop.join(timeout=60)
     if profiles:  # wall time: a drain's threads mostly wait (for Slack, for the database)
         merged = pstats.Stats(*profiles, stream=sys.stderr)
         merged.sort_stats("cumulative").print_stats(30)
