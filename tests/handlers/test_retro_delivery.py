@@ -9,22 +9,21 @@ IT's retro opens Friday 2026-11-27 15:00 Berlin (14:00 UTC) and closes Tuesday 2
 action items are due Friday 2026-12-04 (nudged at 09:00 Berlin, 08:00 UTC).
 """
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.retros import outbound
 from bot.slack.sender import LEASE, PACE, Delivery
 from storage import migrate, outbox
-from storage.db import make_engine, session_factory
+from storage.db import session_factory
 from storage.types import UTCDateTime
+from tests.fakes.databases import empty_database
 from tests.handlers.harness import Harness, Json
 from tests.handlers.retro_kit import (
     Crash,
@@ -202,28 +201,6 @@ def test_the_done_update(opened: Harness, trouble: Trouble) -> None:
     (dm,) = opened.dms_to("U0ALICE")
     assert dm["text"].startswith(":white_check_mark: Done: your action item")
     assert buttons(dm) == []
-
-
-@contextmanager
-def empty_database(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
-    """A database of its own beside the test's (on its server, for PostgreSQL), with no tables yet."""
-    if engine.dialect.name == "sqlite":
-        fresh = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
-        try:
-            yield fresh
-        finally:
-            fresh.dispose()
-        return
-    name = f"before_{uuid.uuid4().hex[:12]}"
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    fresh = make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield fresh
-    finally:
-        fresh.dispose()
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text(f'DROP DATABASE "{name}"'))
 
 
 def test_retros_held_before_the_outbox_keep_their_prompt(engine: Engine, tmp_path: Path) -> None:

@@ -1,9 +1,6 @@
 """The schema itself keeps anonymous feedback unlinkable, and ratings one per request and direction; the migration
 to random ids and encrypted links renumbers what names a feedback and forgets an anonymous feedback's dated rows."""
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,9 +18,10 @@ from bot.org.model import load_org_text
 from bot.requests import filing
 from bot.requests.service import RequestDraft
 from storage import migrate
-from storage.db import SessionScope, make_engine, session_factory
+from storage.db import SessionScope, session_factory
 from storage.feedback_models import Feedback, Rating
 from storage.types import UTCDateTime
+from tests.fakes.databases import empty_database
 from tests.orgs import TEST_ORG
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -153,28 +151,6 @@ OUTBOX = sa.table(
 )
 
 
-@contextmanager
-def _empty_database(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
-    """A database of its own beside the test's (on its server, for PostgreSQL), with no tables yet."""
-    if engine.dialect.name == "sqlite":
-        fresh = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
-        try:
-            yield fresh
-        finally:
-            fresh.dispose()
-        return
-    name = f"before_{uuid.uuid4().hex[:12]}"
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    fresh = make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield fresh
-    finally:
-        fresh.dispose()
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text(f'DROP DATABASE "{name}"'))
-
-
 def _notice_payload(feedback_id: int, *, hook: bool = False) -> dict[str, Any]:
     button = {"type": "button", "action_id": "feedback_reply", "value": str(feedback_id)}
     payload: dict[str, Any] = {
@@ -222,7 +198,7 @@ def _outbox(engine: Engine) -> dict[str, dict[str, Any]]:
 def test_the_upgrade_gives_feedback_random_ids_renumbers_what_names_them_and_forgets_anonymous_traces(
     engine: Engine, tmp_path: Path
 ) -> None:
-    with _empty_database(engine, tmp_path) as before:
+    with empty_database(engine, tmp_path) as before:
         migrate.upgrade(before, BEFORE)
         with session_factory(before)() as session:
             apply_org(session, load_org_text(TEST_ORG, "org.toml"))
