@@ -1,7 +1,7 @@
-"""Opening a modal after the ack, on the pool kept for modals (their trigger expires 3 seconds after the click).
+"""Work after the ack: opening a modal, on the pool kept for modals (their trigger expires 3 seconds after the
+click), and a card click's change, behind the acks of a burst.
 
-Every other follow-up is a message, owed in the handler's transaction and delivered by the outbox sender
-(``deps.outbox.wake()``): nothing else runs here.
+Every message is owed in a transaction and delivered by the outbox sender (``deps.outbox.wake()``), never here.
 """
 
 import logging
@@ -32,10 +32,7 @@ def apologize(response_url: str | None) -> None:
 def after_ack(
     deps: Deps, work: Callable[[], None], what: str, *, response_url: str | None = None, urgent: bool = True
 ) -> None:
-    """Open a modal (``work``) behind the worker's acks, without waiting for them to be quiet.
-
-    See bot.follow_ups.
-    """
+    """Run ``work`` behind the worker's acks (see bot.follow_ups): ``urgent`` (a modal) without waiting for quiet."""
 
     def run() -> None:
         try:

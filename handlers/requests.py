@@ -83,12 +83,19 @@ def handle_click(ack: Ack, body: dict[str, Any], respond: Respond, deps: Deps) -
     if isinstance(read, Malformed):
         unreadable(respond, "click on a card", read)
         return
-    (click, number), now = read, deps.clock()
+    click, number = read
     kind = _CLICKS[Action(click.action_id)]  # the listener is registered for these action ids only
+    work = partial(_apply_click, number, kind, click.user, respond, deps)
+    after_ack(deps, work, f"the {click.action_id} click", response_url=body.get("response_url"), urgent=False)
+
+
+def _apply_click(number: int, kind: EventKind, actor: str, respond: Respond, deps: Deps) -> None:
+    """The click's change, behind the acks of a burst (bot.follow_ups): its card and notes come after it anyway."""
+    now = deps.clock()
     try:
         with deps.session_scope() as session:
-            request = requests.act(session, number, kind, click.user, now)
-            outbound.changed(session, request, kind, click.user, now)
+            request = requests.act(session, number, kind, actor, now)
+            outbound.changed(session, request, kind, actor, now)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return
