@@ -8,8 +8,8 @@ until the lease ends, and the next sender takes it over, checking Slack first.
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, exists, func, or_, update
