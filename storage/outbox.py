@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, exists, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
 from storage.models import Outbox, Request
@@ -61,8 +62,8 @@ def _parent_done() -> Any:
 
 
 _NOW = bindparam("now", type_=UTCDateTime)
-_PAUSED = bindparam("paused", expanding=True)
-_BATCHABLE = bindparam("batchable", expanding=True)
+_PAUSED: BindParameter[str] = bindparam("paused", expanding=True)
+_BATCHABLE: BindParameter[str] = bindparam("batchable", expanding=True)
 _DUE = (col(Outbox.status) == PENDING) & (col(Outbox.deliver_after) <= _NOW)
 _LAPSED = (col(Outbox.status) == SENDING) & (col(Outbox.lease_until) <= _NOW)
 
@@ -83,7 +84,7 @@ def _heads() -> Any:
 
 @cache
 def _same_digest() -> Any:
-    head = bindparam("head_id")
+    head: BindParameter[int] = bindparam("head_id")
     return (
         select(Outbox)
         .where(
@@ -115,7 +116,7 @@ def claim(
     Rows to ``paused`` recipients (Slack asked us to wait) are left for later.
     """
     params = {"now": now, "paused": list(paused), "batchable": list(batchable)}
-    head = session.exec(_heads(), params=params).first()
+    head: Outbox | None = session.exec(_heads(), params=params).first()
     if head is None:
         return []
     rows = [head]
