@@ -10,7 +10,7 @@ a key that is not in the database (``INHOUSE_SECRET_KEY``, bot.feedback.keyring)
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -61,6 +61,8 @@ class Rating(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("request_id", "direction", name="uq_request_rating_request_direction"),
         CheckConstraint(SCORE_RANGE.format(column="score"), name="ck_request_rating_score"),
+        Index("ix_request_rating_to_rated_at", "to_department_id", "rated_at"),
+        Index("ix_request_rating_from_rated_at", "from_department_id", "rated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

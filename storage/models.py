@@ -98,8 +98,17 @@ class Request(SQLModel, table=True):
 
 
 class RequestEvent(SQLModel, table=True):
+    """One change of a request. ``provider_id`` is the department it goes to (CREATED, TRANSFERRED);
+    ``department_id`` the provider in charge when it happened (the one a transfer leaves) and ``customer_id``
+    the requester's department, so that reports count events per pair with one indexed GROUP BY.
+    """
+
     __tablename__ = "request_event"
-    __table_args__ = (Index("ix_request_event_request_id_id", "request_id", "id"),)
+    __table_args__ = (
+        Index("ix_request_event_request_id_id", "request_id", "id"),
+        Index("ix_request_event_department_at", "department_id", "at"),
+        Index("ix_request_event_provider_at", "provider_id", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id")
@@ -108,6 +117,9 @@ class RequestEvent(SQLModel, table=True):
     at: datetime = _utc()
     provider_id: str | None = Field(default=None, max_length=64)
     note: str | None = None
+    department_id: str | None = Field(default=None, max_length=64)
+    customer_id: str | None = Field(default=None, max_length=64)
+    waited_minutes: float | None = None  # on the event that ends a wait on the requester: its business minutes
 
 
 class SlaAlert(SQLModel, table=True):
@@ -123,6 +135,34 @@ class SlaAlert(SQLModel, table=True):
     cycle: int
     due_at: datetime = _utc()
     raised_at: datetime = _utc()
+
+
+class SlaOutcome(SQLModel, table=True):
+    """How a request's first response or resolution went, per SLA cycle: when, in how much business time
+    (the provider's calendar, waiting on the requester excluded), and against which target.
+
+    Written when the response or resolution happens, or when the sweep raises its breach (then ``done_at`` and
+    ``minutes`` come later). ``outcome`` is "met" or "breached"; both it and ``due_at`` are None without an
+    agreement. Reports aggregate this table instead of replaying event logs.
+    """
+
+    __tablename__ = "sla_outcome"
+    __table_args__ = (
+        UniqueConstraint("request_id", "metric", "cycle"),
+        Index("ix_sla_outcome_provider_due_at", "provider_id", "due_at"),
+        Index("ix_sla_outcome_provider_done_at", "provider_id", "done_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    metric: str = Field(max_length=16)
+    cycle: int
+    provider_id: str = Field(max_length=64)
+    customer_id: str | None = Field(default=None, max_length=64)
+    due_at: datetime | None = _utc(default=None)
+    outcome: str | None = Field(default=None, max_length=16)
+    done_at: datetime | None = _utc(default=None)
+    minutes: float | None = None
 
 
 class ScheduledRun(SQLModel, table=True):

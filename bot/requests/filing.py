@@ -93,7 +93,8 @@ def file_request(session: Session, filing: Filing) -> RequestSnapshot | None:
     if filing.draft.requester_department_id is not None:
         directory.remember_home(session, request.requester_id, filing.draft.requester_department_id)
     created = Event(EventKind.CREATED, request.requester_id, request.created_at, provider=request.provider_id)
-    rows.insert_returning_id(session, event_row(request.id, created))
+    row = event_row(request.id, created, department=request.provider_id, customer=request.requester_department_id)
+    rows.insert_returning_id(session, row)
     request.card_key = card_key(request.id)  # its number is known only now
     set_card_key(session, request.id, request.card_key)
     return snapshot_of(request, filing.provider, filing.customer_name)  # a new request: no alerts, no ratings

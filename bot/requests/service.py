@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.agreements import clocks as sla_clocks
+from bot.agreements import outcomes
 from bot.agreements.promises import Provider, promise_for
 from bot.domain import lifecycle
 from bot.domain.alerts import Level, Metric
@@ -318,7 +320,11 @@ def _status(request: Request) -> Status:
 
 def _transition(session: Session, request: Request, event: Event) -> int:
     """Apply ``event`` to the request and log it; the log row's id (what the messages it owes are keyed by)."""
-    status = lifecycle.apply(_status(request), event)
+    assert request.id is not None
+    before = _status(request)
+    department = request.provider_id  # the provider in charge when it happens (a transfer leaves it)
+    waited = outcomes.waited(session, request, before, event)
+    status = lifecycle.apply(before, event)
     request.state = status.state
     request.provider_id = status.provider
     request.assignee_id = status.assignee
@@ -329,7 +335,8 @@ def _transition(session: Session, request: Request, event: Event) -> int:
     request.updated_at = event.at
     _move_clocks(request, event)
     session.add(request)
-    event_id = _append(session, request, event)
+    event_id = _append(session, request, event, department=department, waited=waited)
+    outcomes.record(session, request, before, event, partial(history, session, request.id))
     sla_clocks.schedule_next_check(session, request)
     return event_id
 
@@ -345,17 +352,18 @@ def _move_clocks(request: Request, event: Event) -> None:
             sla_clocks.start(request, (Metric.RESOLUTION,), event.at)
 
 
-def _append(session: Session, request: Request, event: Event) -> int:
+def _append(session: Session, request: Request, event: Event, *, department: str, waited: float | None) -> int:
     assert request.id is not None
-    row = event_row(request.id, event)
+    row = event_row(request.id, event, department=department, customer=request.requester_department_id)
+    row.waited_minutes = waited
     session.add(row)
     session.flush()
     assert row.id is not None
     return row.id
 
 
-def event_row(request_id: int, event: Event) -> RequestEvent:
-    """The event log's row for ``event``."""
+def event_row(request_id: int, event: Event, *, department: str, customer: str | None) -> RequestEvent:
+    """The event log's row for ``event``, which happened while ``department`` provided for ``customer``."""
     return RequestEvent(
         request_id=request_id,
         kind=event.kind,
@@ -363,4 +371,6 @@ def event_row(request_id: int, event: Event) -> RequestEvent:
         at=event.at,
         provider_id=event.provider,
         note=event.note,
+        department_id=department,
+        customer_id=customer,
     )

@@ -16,7 +16,7 @@ from bot.domain import alerts
 from bot.domain.alerts import Level, Metric, Milestone
 from bot.domain.sla import next_business_instant
 from bot.slack.outbox import dm_lane, request_lane
-from storage import directory, outbox
+from storage import directory, outbox, outcomes
 from storage.models import Department, Request, SlaAlert
 
 BATCH = 500
@@ -103,6 +103,11 @@ def _raise(session: Session, request: Request, raised: set[tuple[Metric, Level]]
                 raised_at=now,
             )
         )
+        if milestone.level is Level.BREACH:
+            outcomes.breached(
+                session, request.id, milestone.metric, request.sla_cycle,
+                provider=request.provider_id, customer=request.requester_department_id, due=milestone.at,
+            )  # fmt: skip
     request.next_check_at = alerts.next_check(clocks, raised | {(m.metric, m.level) for m in newly})
     session.add(request)
     return alerts.worth_announcing(newly, raised)
