@@ -62,6 +62,8 @@ class Setting(SQLModel, table=True):
 
 
 class Request(SQLModel, table=True):
+    __table_args__ = (Index("ix_request_provider_state", "provider_id", "state"),)
+
     id: int | None = Field(default=None, primary_key=True)
     provider_id: str = Field(foreign_key="department.id", max_length=64, index=True)
     requester_id: str = Field(max_length=32, index=True)
@@ -74,7 +76,7 @@ class Request(SQLModel, table=True):
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
     first_response_at: datetime | None = _utc(default=None)
-    resolved_at: datetime | None = _utc(default=None)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     waiting_since: datetime | None = _utc(default=None)
     resolution_note: str | None = None
     promise: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
@@ -108,6 +110,7 @@ class RequestEvent(SQLModel, table=True):
         Index("ix_request_event_request_id_id", "request_id", "id"),
         Index("ix_request_event_department_at", "department_id", "at"),
         Index("ix_request_event_provider_at", "provider_id", "at"),
+        Index("ix_request_event_at", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -142,14 +145,15 @@ class SlaOutcome(SQLModel, table=True):
     (the provider's calendar, waiting on the requester excluded), and against which target.
 
     Written when the response or resolution happens, or when the sweep raises its breach (then ``done_at`` and
-    ``minutes`` come later). ``outcome`` is "met" or "breached"; both it and ``due_at`` are None without an
-    agreement. Reports aggregate this table instead of replaying event logs.
+    ``minutes`` come later). ``outcome`` is "met" or "breached", decided at ``decided_at``: a target met counts
+    when it is met, a breach when the target passed. ``outcome``, ``due_at`` and ``decided_at`` are None without
+    an agreement. Reports aggregate this table instead of replaying event logs.
     """
 
     __tablename__ = "sla_outcome"
     __table_args__ = (
         UniqueConstraint("request_id", "metric", "cycle"),
-        Index("ix_sla_outcome_provider_due_at", "provider_id", "due_at"),
+        Index("ix_sla_outcome_provider_decided_at", "provider_id", "decided_at"),
         Index("ix_sla_outcome_provider_done_at", "provider_id", "done_at"),
     )
 
@@ -161,6 +165,7 @@ class SlaOutcome(SQLModel, table=True):
     customer_id: str | None = Field(default=None, max_length=64)
     due_at: datetime | None = _utc(default=None)
     outcome: str | None = Field(default=None, max_length=16)
+    decided_at: datetime | None = _utc(default=None)
     done_at: datetime | None = _utc(default=None)
     minutes: float | None = None
 

@@ -25,6 +25,7 @@ def breached(
         "customer_id": customer,
         "due_at": due,
         "outcome": BREACHED,
+        "decided_at": due,
     }
     session.connection().execute(statement, values)
 
@@ -60,6 +61,7 @@ def done(
             customer_id=customer,
             due_at=due,
             outcome=outcome,
+            decided_at=(at if outcome == MET else due) if outcome else None,
             done_at=at,
             minutes=minutes,
         )

@@ -34,6 +34,9 @@ def upgrade() -> None:
     _fill_in_departments()
     op.create_index("ix_request_event_department_at", "request_event", ["department_id", "at"])
     op.create_index("ix_request_event_provider_at", "request_event", ["provider_id", "at"])
+    op.create_index("ix_request_event_at", "request_event", ["at"])
+    op.create_index("ix_request_provider_state", "request", ["provider_id", "state"])
+    op.create_index("ix_request_resolved_at", "request", ["resolved_at"])
     op.create_table(
         "sla_outcome",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -44,13 +47,14 @@ def upgrade() -> None:
         sa.Column("customer_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("due_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.Column("decided_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("done_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("minutes", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(["request_id"], ["request.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("request_id", "metric", "cycle"),
     )
-    op.create_index("ix_sla_outcome_provider_due_at", "sla_outcome", ["provider_id", "due_at"])
+    op.create_index("ix_sla_outcome_provider_decided_at", "sla_outcome", ["provider_id", "decided_at"])
     op.create_index("ix_sla_outcome_provider_done_at", "sla_outcome", ["provider_id", "done_at"])
     op.create_index("ix_request_rating_to_rated_at", "request_rating", ["to_department_id", "rated_at"])
     op.create_index("ix_request_rating_from_rated_at", "request_rating", ["from_department_id", "rated_at"])
@@ -85,8 +89,11 @@ def downgrade() -> None:
     op.drop_index("ix_request_rating_from_rated_at", table_name="request_rating")
     op.drop_index("ix_request_rating_to_rated_at", table_name="request_rating")
     op.drop_index("ix_sla_outcome_provider_done_at", table_name="sla_outcome")
-    op.drop_index("ix_sla_outcome_provider_due_at", table_name="sla_outcome")
+    op.drop_index("ix_sla_outcome_provider_decided_at", table_name="sla_outcome")
     op.drop_table("sla_outcome")
+    op.drop_index("ix_request_resolved_at", table_name="request")
+    op.drop_index("ix_request_provider_state", table_name="request")
+    op.drop_index("ix_request_event_at", table_name="request_event")
     op.drop_index("ix_request_event_provider_at", table_name="request_event")
     op.drop_index("ix_request_event_department_at", table_name="request_event")
     with op.batch_alter_table("request_event") as batch:

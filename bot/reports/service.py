@@ -1,0 +1,158 @@
+"""Build a report: the period in the org's time zone, the figures from SQL (``storage/reports.py``), one shape."""
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.reports.figures import ALL, DEFAULT_ATTAINMENT_GOAL, OldestOpen, PairFigures, Period, Report, Week
+from storage import feedback as feedback_store
+from storage import org_snapshot
+from storage import reports as queries
+from storage.reports import CUSTOMER_RATES, PROVIDER_RATES, Figures, Pair, Scope
+
+DEFAULT_DAYS = 30
+TREND_WEEKS = 12
+
+
+def org_zone(session: Session) -> ZoneInfo:
+    return ZoneInfo(feedback_store.org_timezone(session))
+
+
+def last_days(zone: ZoneInfo, now: datetime, days: int = DEFAULT_DAYS) -> Period:
+    """The ``days`` days up to now: from midnight ``days - 1`` days ago (the org's time zone) until now."""
+    today = now.astimezone(zone).date()
+    return dates(zone, today - timedelta(days=days - 1), today, now=now)
+
+
+def dates(zone: ZoneInfo, first: date, last: date, *, now: datetime | None = None) -> Period:
+    """From the start of ``first`` to the end of ``last`` (days in the org's time zone), or to ``now`` if sooner."""
+    start = datetime.combine(first, time(), zone)
+    end = datetime.combine(last + timedelta(days=1), time(), zone)
+    if now is not None and now < end:
+        end = now
+    label = f"{_day(first, year=first.year != last.year)} to {_day(last)}"
+    return Period(start=start.astimezone(ZoneInfo("UTC")), end=end.astimezone(ZoneInfo("UTC")), label=label)
+
+
+def quarter(zone: ZoneInfo, now: datetime) -> Period:
+    """The quarter so far (calendar quarters, in the org's time zone)."""
+    today = now.astimezone(zone).date()
+    first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return dates(zone, first, today, now=now)
+
+
+def month(zone: ZoneInfo, any_day: date, *, now: datetime | None = None) -> Period:
+    """The calendar month of ``any_day`` (up to ``now`` if it is the current one)."""
+    first = any_day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return dates(zone, first, last, now=now)
+
+
+def _day(day: date, *, year: bool = True) -> str:
+    return f"{day.day} {day:%b}" + (f" {day.year}" if year else "")
+
+
+def build(
+    session: Session, period: Period, now: datetime, *, provider: str | None = None, customer: str | None = None
+) -> Report:
+    """The report of ``provider`` (all when None) for ``customer`` (all when None) over ``period``."""
+    scope = Scope(period.start, period.end, provider, customer)
+    anonymity_min = feedback_store.anonymity_min(session)
+    pairs = _figures(session, scope, now, anonymity_min, by_pair=True)
+    total = _figures(session, scope, now, anonymity_min, by_pair=False).get((ALL, ALL), PairFigures(ALL, ALL))
+    org = org_snapshot.current(session)
+    return Report(
+        period=period,
+        pairs=[pairs[pair] for pair in sorted(pairs)],
+        total=total,
+        trend=_trend(session, scope, org_zone(session)),
+        provider=provider,
+        customer=customer,
+        names={department.id: department.name for department in org.departments.values()},
+        attainment_goal=float(org.settings.get("attainment_goal", DEFAULT_ATTAINMENT_GOAL)),
+    )
+
+
+def _figures(
+    session: Session, scope: Scope, now: datetime, anonymity_min: int, *, by_pair: bool
+) -> dict[Pair, PairFigures]:
+    parts = [
+        queries.events(session, scope, by_pair=by_pair),
+        queries.transfers_in(session, scope, by_pair=by_pair),
+        queries.targets(session, scope, by_pair=by_pair),
+        queries.durations(session, scope, by_pair=by_pair),
+        queries.open_at_end(session, scope, now, by_pair=by_pair),
+        queries.ratings(session, scope, CUSTOMER_RATES, anonymity_min, by_pair=by_pair),
+        queries.ratings(session, scope, PROVIDER_RATES, anonymity_min, by_pair=by_pair),
+    ]
+    merged: dict[Pair, Figures] = {}
+    for part in parts:
+        for pair, values in part.items():
+            merged.setdefault(pair, {}).update(values)
+    oldest = queries.filed_at(
+        session, [int(v.get("oldest_open") or 0) for v in merged.values() if v.get("oldest_open")]
+    )
+    return {pair: _pair(pair, values, oldest) for pair, values in merged.items() if _counts(values)}
+
+
+def _counts(values: Figures) -> bool:
+    """Whether a pair has anything to show (a query may return a group of zeros)."""
+    return any(value for value in values.values())
+
+
+def _pair(pair: Pair, values: Figures, oldest: Mapping[int, datetime]) -> PairFigures:
+    def count(name: str) -> int:
+        return int(values.get(name) or 0)
+
+    def number(name: str) -> float | None:
+        value = values.get(name)
+        return float(value) if value is not None else None
+
+    oldest_number = int(values.get("oldest_open") or 0)
+    return PairFigures(
+        provider=pair[0],
+        customer=pair[1],
+        filed=count("filed"),
+        resolved=count("resolved"),
+        open=count("open"),
+        oldest_open=OldestOpen(oldest_number, oldest[oldest_number]) if oldest_number else None,
+        first_response_met=count("first_response_met"),
+        first_response_breached=count("first_response_breached"),
+        resolution_met=count("resolution_met"),
+        resolution_breached=count("resolution_breached"),
+        median_first_response_minutes=number("median_first_response_minutes"),
+        p90_first_response_minutes=number("p90_first_response_minutes"),
+        median_resolution_minutes=number("median_resolution_minutes"),
+        p90_resolution_minutes=number("p90_resolution_minutes"),
+        waiting_on_requester_minutes=number("waiting_on_requester_minutes") or 0.0,
+        transfers_in=count("transfers_in"),
+        transfers_out=count("transfers_out"),
+        reopens=count("reopens"),
+        rating_average=number("rating_average"),
+        rating_count=count("rating_count"),
+        request_rating_average=number("request_rating_average"),
+        request_rating_count=count("request_rating_count"),
+    )
+
+
+def _trend(session: Session, scope: Scope, zone: ZoneInfo) -> list[Week]:
+    """The 12 weeks (Monday to Sunday in the org's time zone) up to the period's end; the last one may be partial."""
+    last_day = (scope.end - timedelta(microseconds=1)).astimezone(zone).date()
+    monday = last_day - timedelta(days=last_day.weekday())
+    starts = [monday - timedelta(weeks=TREND_WEEKS - 1 - i) for i in range(TREND_WEEKS)]
+    instants = [datetime.combine(day, time(), zone).astimezone(ZoneInfo("UTC")) for day in starts]
+    weekly = queries.weekly(session, scope, instants)
+    return [
+        Week(
+            start=day,
+            filed=sum(weekly[i]["filed_by"].values()),
+            filed_by=dict(weekly[i]["filed_by"]),
+            first_response_met=int(weekly[i].get("first_response_met", 0)),
+            first_response_breached=int(weekly[i].get("first_response_breached", 0)),
+            resolution_met=int(weekly[i].get("resolution_met", 0)),
+            resolution_breached=int(weekly[i].get("resolution_breached", 0)),
+        )
+        for i, day in enumerate(starts)
+    ]

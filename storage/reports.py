@@ -1,0 +1,225 @@
+"""The report's figures, aggregated in SQL: GROUP BY over indexed columns, never rows loaded into Python.
+
+Each query groups by (provider, customer) for the pairs, or by nothing for the total of the same scope. The
+customer is the requester's department, "unknown" when Inhouse does not know it. Percentiles are nearest-rank
+(the smallest value with at least q of the values at or below it), with window functions both databases have.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlmodel import Session, col
+
+from storage.feedback_models import Rating
+from storage.models import Request, RequestEvent, SlaOutcome
+
+UNKNOWN = "unknown"
+OPEN_STATES = ("open", "acknowledged", "waiting")
+CUSTOMER_RATES = "customer_to_provider"  # bot.domain.feedback.Direction's values
+PROVIDER_RATES = "provider_to_customer"
+
+Pair = tuple[str, str]  # (provider, customer); ("*", "*") for a total
+Figures = dict[str, float | None]  # a pair's figures by name (None: nothing to say)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which requests count: one provider or all, one customer or all, over [start, end)."""
+
+    start: datetime
+    end: datetime
+    provider: str | None = None
+    customer: str | None = None  # a department id, or UNKNOWN
+
+
+def _customer(column: Any) -> ColumnElement[str]:
+    return func.coalesce(column, literal(UNKNOWN))
+
+
+def _match_customer(column: Any, customer: str | None) -> list[ColumnElement[bool]]:
+    if customer is None:
+        return []
+    return [column.is_(None)] if customer == UNKNOWN else [column == customer]
+
+
+def _grouped(query: Any, provider: Any, customer: Any, by_pair: bool) -> Any:
+    """Select and group by (provider, customer), or by nothing (the total, labelled "*")."""
+    if by_pair:
+        keys = (provider.label("provider"), _customer(customer).label("customer"))
+        return query.add_columns(*keys).group_by(*keys)
+    return query.add_columns(literal("*").label("provider"), literal("*").label("customer"))
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def events(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figures]:
+    """filed, resolved, reopens, transfers_out and waiting minutes, from the events of the provider in charge."""
+    kind = col(RequestEvent.kind)
+    query = select(
+        _count(kind == "created").label("filed"),
+        _count(kind == "resolved").label("resolved"),
+        _count(kind == "reopened").label("reopens"),
+        _count(kind == "transferred").label("transfers_out"),
+        func.coalesce(func.sum(col(RequestEvent.waited_minutes)), 0.0).label("waiting_on_requester_minutes"),
+    ).where(col(RequestEvent.at) >= scope.start, col(RequestEvent.at) < scope.end)
+    if scope.provider is not None:
+        query = query.where(col(RequestEvent.department_id) == scope.provider)
+    query = query.where(*_match_customer(col(RequestEvent.customer_id), scope.customer))
+    query = _grouped(query, col(RequestEvent.department_id), col(RequestEvent.customer_id), by_pair)
+    return _by_pair(session, query, ("filed", "resolved", "reopens", "transfers_out", "waiting_on_requester_minutes"))
+
+
+def transfers_in(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figures]:
+    query = select(func.count().label("transfers_in")).where(
+        col(RequestEvent.kind) == "transferred", col(RequestEvent.at) >= scope.start, col(RequestEvent.at) < scope.end
+    )
+    if scope.provider is not None:
+        query = query.where(col(RequestEvent.provider_id) == scope.provider)
+    query = query.where(*_match_customer(col(RequestEvent.customer_id), scope.customer))
+    query = _grouped(query, col(RequestEvent.provider_id), col(RequestEvent.customer_id), by_pair)
+    return _by_pair(session, query, ("transfers_in",))
+
+
+def _outcome_filters(scope: Scope, at: Any) -> list[ColumnElement[bool]]:
+    conditions = [at >= scope.start, at < scope.end, *_match_customer(col(SlaOutcome.customer_id), scope.customer)]
+    if scope.provider is not None:
+        conditions.append(col(SlaOutcome.provider_id) == scope.provider)
+    return conditions
+
+
+def targets(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figures]:
+    """Targets met and breached in the period: a target met counts when it was met, a breach when it was due."""
+    metric, outcome = col(SlaOutcome.metric), col(SlaOutcome.outcome)
+    names = []
+    columns = []
+    for name in ("first_response", "resolution"):
+        for result in ("met", "breached"):
+            names.append(f"{name}_{result}")
+            columns.append(_count(and_(metric == name, outcome == result)).label(f"{name}_{result}"))
+    query = select(*columns).where(*_outcome_filters(scope, col(SlaOutcome.decided_at)))
+    query = _grouped(query, col(SlaOutcome.provider_id), col(SlaOutcome.customer_id), by_pair)
+    return _by_pair(session, query, tuple(names))
+
+
+def durations(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figures]:
+    """Median and 90th percentile business minutes of the responses and resolutions done in the period."""
+    partition: list[Any] = [col(SlaOutcome.metric)]
+    keys: list[Any] = [literal("*").label("provider"), literal("*").label("customer")]
+    if by_pair:
+        partition = [col(SlaOutcome.provider_id), col(SlaOutcome.customer_id), *partition]
+        keys = [col(SlaOutcome.provider_id).label("provider"), _customer(col(SlaOutcome.customer_id)).label("customer")]
+    conditions = [*_outcome_filters(scope, col(SlaOutcome.done_at)), col(SlaOutcome.minutes).is_not(None)]
+    ranked = (
+        select(
+            *keys,
+            col(SlaOutcome.metric).label("metric"),
+            col(SlaOutcome.minutes).label("minutes"),
+            func.row_number().over(partition_by=partition, order_by=col(SlaOutcome.minutes)).label("rank"),
+            func.count().over(partition_by=partition).label("n"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    query = select(
+        ranked.c.provider,
+        ranked.c.customer,
+        ranked.c.metric,
+        func.min(case((ranked.c.rank * 2 >= ranked.c.n, ranked.c.minutes))).label("median"),
+        func.min(case((ranked.c.rank * 10 >= ranked.c.n * 9, ranked.c.minutes))).label("p90"),
+    ).group_by(ranked.c.provider, ranked.c.customer, ranked.c.metric)
+    figures: dict[Pair, Figures] = {}
+    for provider, customer, metric, median, p90 in session.execute(query):
+        pair = figures.setdefault((provider, customer), {})
+        pair[f"median_{metric}_minutes"], pair[f"p90_{metric}_minutes"] = median, p90
+    return figures
+
+
+def open_at_end(session: Session, scope: Scope, now: datetime, *, by_pair: bool) -> dict[Pair, Figures]:
+    """Requests filed before the end and not resolved by it, with their provider now; the lowest number."""
+    still_open: ColumnElement[bool] = col(Request.state).in_(OPEN_STATES)
+    if scope.end < now:  # resolved since the end: open then
+        still_open = still_open | (col(Request.resolved_at) >= scope.end)
+    query = select(func.count().label("open"), func.min(col(Request.id)).label("oldest_open")).where(
+        col(Request.created_at) < scope.end, still_open
+    )
+    if scope.provider is not None:
+        query = query.where(col(Request.provider_id) == scope.provider)
+    query = query.where(*_match_customer(col(Request.requester_department_id), scope.customer))
+    query = _grouped(query, col(Request.provider_id), col(Request.requester_department_id), by_pair)
+    return _by_pair(session, query, ("open", "oldest_open"))
+
+
+def filed_at(session: Session, numbers: Sequence[int]) -> dict[int, datetime]:
+    """When each of ``numbers`` was filed (the oldest open requests)."""
+    if not numbers:
+        return {}
+    query = select(col(Request.id), col(Request.created_at)).where(col(Request.id).in_(list(numbers)))
+    return {number: created for number, created in session.execute(query) if number is not None}
+
+
+def ratings(
+    session: Session, scope: Scope, direction: str, anonymity_min: int, *, by_pair: bool
+) -> dict[Pair, Figures]:
+    """Average score and count of one direction's ratings given in the period; the average only when at least
+    ``anonymity_min`` different people gave them. A customer rates its provider; a provider rates its customer.
+    """
+    provider, customer = (
+        (col(Rating.to_department_id), col(Rating.from_department_id))
+        if direction == CUSTOMER_RATES
+        else (col(Rating.from_department_id), col(Rating.to_department_id))
+    )
+    prefix = "rating" if direction == CUSTOMER_RATES else "request_rating"
+    raters = func.count(func.distinct(col(Rating.rater_id)))
+    query = select(
+        case((raters >= anonymity_min, func.avg(col(Rating.score)))).label(f"{prefix}_average"),
+        func.count(col(Rating.score)).label(f"{prefix}_count"),
+    ).where(
+        col(Rating.direction) == direction,
+        col(Rating.score).is_not(None),
+        col(Rating.rated_at) >= scope.start,
+        col(Rating.rated_at) < scope.end,
+    )
+    if scope.provider is not None:
+        query = query.where(provider == scope.provider)
+    query = _grouped(query.where(*_match_customer(customer, scope.customer)), provider, customer, by_pair)
+    return _by_pair(session, query, (f"{prefix}_average", f"{prefix}_count"))
+
+
+def weekly(session: Session, scope: Scope, weeks: Sequence[datetime]) -> dict[int, dict[str, Any]]:
+    """Per week (index into ``weeks``, their starts; the last ends at ``scope.end``): requests filed, split by
+    the other side (customer for one provider, else provider), and the targets met and breached in it.
+    """
+    ends = [*weeks[1:], scope.end]
+    trend: dict[int, dict[str, Any]] = {i: {"filed_by": {}} for i in range(len(weeks))}
+    span = Scope(weeks[0], scope.end, scope.provider, scope.customer)
+
+    def bucket(at: Any) -> Any:
+        return case(*[(at < end, i) for i, end in enumerate(ends)])
+
+    other = _customer(col(RequestEvent.customer_id)) if scope.provider else col(RequestEvent.department_id)
+    filed = select(bucket(col(RequestEvent.at)).label("week"), other.label("other"), func.count()).where(
+        col(RequestEvent.kind) == "created", col(RequestEvent.at) >= span.start, col(RequestEvent.at) < span.end
+    )
+    if scope.provider is not None:
+        filed = filed.where(col(RequestEvent.department_id) == scope.provider)
+    filed = filed.where(*_match_customer(col(RequestEvent.customer_id), scope.customer)).group_by("week", "other")
+    for week, side, count in session.execute(filed):
+        trend[week]["filed_by"][side] = count
+    decided = col(SlaOutcome.decided_at)
+    met = select(bucket(decided).label("week"), col(SlaOutcome.metric), col(SlaOutcome.outcome), func.count())
+    met = met.where(*_outcome_filters(span, decided), col(SlaOutcome.outcome).is_not(None))
+    for week, metric, outcome, count in session.execute(met.group_by("week", col(SlaOutcome.metric), "outcome")):
+        trend[week][f"{metric}_{outcome}"] = count
+    return trend
+
+
+def _by_pair(session: Session, query: Any, names: tuple[str, ...]) -> dict[Pair, Figures]:
+    figures: dict[Pair, Figures] = {}
+    for row in session.execute(query).mappings():
+        figures[(str(row["provider"]), str(row["customer"]))] = {name: row[name] for name in names}
+    return figures
