@@ -13,7 +13,7 @@ from types import FrameType
 
 from pydantic import ValidationError
 
-from bot.cli import feedback, outbox, retro, sla
+from bot.cli import feedback, outbox, report, retro, sla
 from bot.cli.startup import check_slack, connect
 from bot.cli.support import CliError, apply_org_file, build_deps, load_org_file, open_database
 from bot.config import Settings, explain_missing
@@ -157,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_commands(commands)
     retro.add_commands(commands)
     feedback.add_commands(commands)
+    report.add_commands(commands)
     return parser
 
 
