@@ -1,9 +1,13 @@
 """A local fake of the Slack Web API, over real HTTP, that answers the way Slack does.
 
 The app under test builds ``WebClient(base_url=fake.base_url)``; the fake records every call, keeps the
-messages and views it was sent, validates Block Kit with Slack's limits, insists on fresh trigger ids and
-can be told to fail the next calls of a method.  Tests wait for the app's calls with ``wait_for``, because
+messages, views and files it was sent, validates Block Kit with Slack's limits, insists on fresh trigger ids
+and can be told to fail the next calls of a method.  Tests wait for the app's calls with ``wait_for``, because
 the app acknowledges Slack first and calls the Web API from a background thread.
+
+Files go up as slack_sdk's ``files_upload_v2`` sends them: ``files.getUploadURLExternal``, the bytes POSTed to
+the upload URL it answers (on the fake itself, recorded as method ``upload_url``), then
+``files.completeUploadExternal``; ``files`` holds what arrived, for tests to open.
 """
 
 import base64
@@ -13,13 +17,14 @@ import functools
 import hashlib
 import json
 import math
+import mimetypes
 import secrets
 import threading
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
@@ -40,13 +45,41 @@ DEFAULT_TOKEN = "xoxb-test"
 TRIGGER_LIFETIME = 3.0  # seconds, as Slack documents
 FIRST_TS_MICROS = 1_700_000_000_000_100
 
-JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
+UPLOAD_URL = "upload_url"  # what a POST to an upload URL is recorded as
+IMAGE_TYPES = frozenset({"png", "jpg", "jpeg", "gif"})  # what an image block's slack_file may be, as Slack documents
 USER_FIELDS = frozenset(
     {"name", "real_name", "tz", "tz_label", "tz_offset", "deleted", "is_bot", "is_admin", "is_owner", "locale"}
 )
 
 Json = dict[str, Any]
 MethodHandler = Callable[[Json], Json]
+
+
+@dataclass(frozen=True)
+class Share:
+    """A message that shared a file: where, and its ts."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file since files.getUploadURLExternal: its bytes once they arrived; completed, privately or in shares."""
+
+    id: str
+    name: str
+    length: int
+    upload_url: str
+    title: str = ""
+    content: bytes | None = None
+    completed: bool = False
+    shares: tuple[Share, ...] = ()
+
+    @property
+    def filetype(self) -> str:
+        return self.name.rpartition(".")[2].lower() if "." in self.name else ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +179,7 @@ class FakeSlack:
         self._issued: dict[str, float] = {}
         self._users: dict[str, Json] = {}
         self._group_dms: dict[tuple[str, ...], str] = {}
+        self._files: dict[str, UploadedFile] = {}
         self._ts_micros = FIRST_TS_MICROS - 100  # the first message gets FIRST_TS_MICROS
         self._counter = 0
         self._server: ThreadingHTTPServer | None = None
@@ -167,6 +201,8 @@ class FakeSlack:
             "users.conversations": self._users_conversations,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
         }
 
     # --- lifecycle -------------------------------------------------------------------------------------
@@ -298,6 +334,12 @@ class FakeSlack:
         with self._lock:
             return copy.deepcopy(self._published)
 
+    @property
+    def files(self) -> dict[str, UploadedFile]:
+        """Every file by id, as it is now: its bytes, title and the messages that shared it."""
+        with self._lock:
+            return dict(self._files)
+
     def dm_channel(self, user_id: str) -> str:
         """The id of the bot's DM with a user: stable, ``U0ALICE`` -> ``D0ALICE``."""
         return "D" + user_id[1:]
@@ -337,7 +379,7 @@ class FakeSlack:
             self._drops.setdefault(method, deque()).extend([after_handling] * times)
 
     def _take_drop(self, path: str) -> bool | None:
-        method = urlsplit(path).path.removeprefix("/api/")
+        method = _method_of(urlsplit(path).path) or ""
         with self._lock:
             queue = self._drops.get(method)
             return queue.popleft() if queue else None
@@ -377,14 +419,14 @@ class FakeSlack:
 
     def _handle_http(self, path: str, headers: dict[str, str], raw: bytes) -> _Reply:
         url = urlsplit(path)
-        if url.path.startswith("/api/"):
-            method = url.path.removeprefix("/api/")
-        elif url.path.startswith("/response/"):
-            method = "response_url"
-        else:
+        method = _method_of(url.path)
+        if method is None:
             return _Reply(404, b"not found", content_type="text/plain")
         with self._lock:
-            args, reply, response = self._dispatch(method, url.query, headers, raw)
+            if method == UPLOAD_URL:  # the body is the file's bytes, not arguments
+                args, reply, response = self._answer_upload(url.path, raw)
+            else:
+                args, reply, response = self._dispatch(method, url.query, headers, raw)
             failed = reply.status != 200 or not response.get("ok")
             self._calls.append(Call(method, args, headers, reply.status, response, failed, url.path, self._now()))
             self._changed.notify_all()
@@ -430,11 +472,25 @@ class FakeSlack:
 
     def _answer_response_url(self, args: Json) -> tuple[_Reply, Json]:
         """Slack's response_url answers plain text: ``ok``, or a 400 such as ``invalid_blocks``."""
-        if "blocks" in args and block_limits.message_errors(args["blocks"]):
+        if "blocks" in args and (block_limits.message_errors(args["blocks"]) or self._slack_file_errors(args)):
             return _Reply(400, b"invalid_blocks", content_type="text/plain"), {"ok": False, "error": "invalid_blocks"}
         if not args.get("text") and not args.get("blocks") and not args.get("delete_original"):
             return _Reply(400, b"no_text", content_type="text/plain"), {"ok": False, "error": "no_text"}
         return _Reply(200, b"ok", content_type="text/plain"), {"ok": True}
+
+    def _answer_upload(self, path: str, raw: bytes) -> tuple[Json, _Reply, Json]:
+        """A file's bytes POSTed to its upload URL: ``OK - LENGTH``, or a 404 for a URL not (or no longer) open."""
+        file = next((f for f in self._files.values() if urlsplit(f.upload_url).path == path), None)
+        args: Json = {"file_id": file.id if file else None, "length": len(raw)}
+        failure = self._take_failure(UPLOAD_URL)
+        if failure is not None:
+            retry = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            reply = _Reply(failure.status, failure.error.encode(), retry, content_type="text/plain")
+            return args, reply, {"ok": False, "error": failure.error}
+        if file is None or file.completed:
+            return args, _Reply(404, b"not found", content_type="text/plain"), {"ok": False, "error": "not_found"}
+        self._files[file.id] = replace(file, content=raw)
+        return args, _Reply(200, f"OK - {len(raw)}".encode(), content_type="text/plain"), {"ok": True}
 
     def _over_pace(self, args: Json) -> int | None:
         """With ``post_pace``: None if the conversation may have one more post now (it is counted), else the
@@ -506,6 +562,7 @@ class FakeSlack:
     def _chat_post_message(self, args: Json) -> Json:
         _require(args, "channel")
         _check_message_content(args)
+        self._check_slack_files(args)
         channel = self._channel_id(str(args["channel"]))
         message = {
             "type": "message",
@@ -527,6 +584,7 @@ class FakeSlack:
         if message.get("bot_id") != BOT_ID:
             raise SlackError("cant_update_message")
         _check_message_content(args, require_content=False)
+        self._check_slack_files(args)
         message.update(_message_content(args))
         if "text" in args:
             message["text"] = args["text"] or ""
@@ -536,6 +594,7 @@ class FakeSlack:
     def _chat_post_ephemeral(self, args: Json) -> Json:
         _require(args, "channel", "user")
         _check_message_content(args)
+        self._check_slack_files(args)
         ephemeral = {
             "channel": self._channel_id(str(args["channel"])),
             "user": args["user"],
@@ -718,8 +777,121 @@ class FakeSlack:
         page, next_cursor = _page(thread, args)
         return {"messages": page, "has_more": bool(next_cursor), "response_metadata": {"next_cursor": next_cursor}}
 
+    def _files_get_upload_url_external(self, args: Json) -> Json:
+        """A new file's id and the URL its bytes go to; ``length`` 0 is missing_argument, as Slack documents."""
+        _require(args, "filename", "length")
+        try:
+            length = int(str(args["length"]))
+        except ValueError:
+            raise _invalid_arguments(["[ERROR] length must be an integer [json-pointer:/length]"]) from None
+        if length == 0:
+            raise SlackError("missing_argument")
+        if length < 0:
+            raise _invalid_arguments(["[ERROR] length must be positive [json-pointer:/length]"])
+        file_id = self._new_id("F")
+        upload_url = f"{self.root_url}/upload/v1/{file_id}/{secrets.token_hex(8)}"
+        self._files[file_id] = UploadedFile(file_id, str(args["filename"]), length, upload_url)
+        return {"upload_url": upload_url, "file_id": file_id}
+
+    def _files_complete_upload_external(self, args: Json) -> Json:
+        """Complete each of ``files`` (once: Slack allows no second time), privately or shared in ``channel_id``
+        (or ``channels``) as one message with ``initial_comment``, in the thread of ``thread_ts``.
+
+        A file id it never gave out, or one already completed, is file_not_found; a file whose bytes never
+        arrived is file_upload_not_found (the fake's name for it: Slack documents none).
+        """
+        _require(args, "files")
+        named = args["files"]
+        if not isinstance(named, list) or not named or not all(isinstance(f, dict) and f.get("id") for f in named):
+            raise _invalid_arguments(["[ERROR] files must be a list of objects with an id [json-pointer:/files]"])
+        completed: list[UploadedFile] = []
+        for entry in named:
+            file = self._files.get(str(entry["id"]))
+            if file is None or file.completed:
+                raise SlackError("file_not_found")
+            if file.content is None:
+                raise SlackError("file_upload_not_found")
+            completed.append(replace(file, title=str(entry.get("title") or file.name), completed=True))
+        targets = [args["channel_id"]] if args.get("channel_id") else str(args.get("channels") or "").split(",")
+        shares = tuple(self._share(str(target).strip(), completed, args) for target in targets if str(target).strip())
+        for file in completed:
+            self._files[file.id] = replace(file, shares=shares)
+        return {"files": [_file_object(file) for file in completed]}
+
+    def _share(self, channel: str, files: list[UploadedFile], args: Json) -> Share:
+        """The message that shares ``files`` in ``channel`` (a user id: the bot's DM with them)."""
+        ts = self._next_ts()
+        message: Json = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "text": str(args.get("initial_comment") or ""),
+            "ts": ts,
+            "upload": True,
+            "display_as_bot": False,
+            "files": [_file_object(file) for file in files],
+        }
+        if args.get("thread_ts"):
+            message["thread_ts"] = str(args["thread_ts"])
+        channel_id = self._channel_id(channel)
+        self._store(channel_id, message)
+        return Share(channel_id, ts)
+
+    def _check_slack_files(self, args: Json) -> None:
+        errors = self._slack_file_errors(args)
+        if errors:
+            messages = [f"[ERROR] {error}" for error in errors]
+            raise SlackError("invalid_blocks", errors=errors, response_metadata={"messages": messages})
+
+    def _slack_file_errors(self, args: Json) -> list[str]:
+        """An image's ``slack_file`` must be a png, jpg or gif the bot uploaded and completed, as Slack says."""
+        return [
+            f"invalid slack file [json-pointer:{pointer}]"
+            for pointer, reference in _slack_files(args.get("blocks"), "/blocks")
+            if not self._is_usable_image(reference)
+        ]
+
+    def _is_usable_image(self, reference: Json) -> bool:
+        if ("id" in reference) == ("url" in reference):  # one of them, as Slack documents
+            return False
+        for file in self._files.values():
+            shown = _file_object(file)
+            if reference.get("id") == file.id or reference.get("url") in (shown["url_private"], shown["permalink"]):
+                return file.completed and file.filetype in IMAGE_TYPES
+        return False
+
 
 CONVERSATION_PREFIXES = {"im": "D", "mpim": "G", "public_channel": "C"}
+
+
+def _file_object(file: UploadedFile) -> Json:
+    """A file as Slack's answers and messages show it (the fields Inhouse may read)."""
+    return {
+        "id": file.id,
+        "name": file.name,
+        "title": file.title or file.name,
+        "mimetype": mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+        "filetype": file.filetype,
+        "size": len(file.content or b""),
+        "user": BOT_USER_ID,
+        "url_private": f"https://files.slack.com/files-pri/{TEAM_ID}-{file.id}/{file.name}",
+        "permalink": f"https://{TEAM_DOMAIN}.slack.com/files/{BOT_USER_ID}/{file.id}/{file.name}",
+    }
+
+
+def _slack_files(value: Any, pointer: str) -> Iterator[tuple[str, Json]]:
+    """Every ``slack_file`` object in blocks, with its JSON pointer."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "slack_file" and isinstance(item, dict):
+                yield f"{pointer}/{key}", item
+            else:
+                yield from _slack_files(item, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _slack_files(item, f"{pointer}/{index}")
 
 
 def _conversation(channel_id: str) -> Json:
@@ -778,6 +950,17 @@ def _multipart_fields(content_type: str, raw: bytes) -> Iterator[tuple[str, Any]
         payload = part.get_payload(decode=True)
         if isinstance(name, str) and isinstance(payload, bytes):
             yield name, payload if part.get_filename() else payload.decode("utf-8")
+
+
+def _method_of(path: str) -> str | None:
+    """The Web API method a request's path names; ``response_url`` and ``upload_url`` for those URLs."""
+    if path.startswith("/api/"):
+        return path.removeprefix("/api/")
+    if path.startswith("/response/"):
+        return "response_url"
+    if path.startswith("/upload/"):
+        return UPLOAD_URL
+    return None
 
 
 def _bearer_token(headers: dict[str, str]) -> str | None:
