@@ -43,6 +43,17 @@ def managers_of(session: Session, department_id: str) -> list[str]:
     return sorted(session.exec(query))
 
 
+def managed_by(session: Session, user_id: str) -> list[str]:
+    """The departments the user manages."""
+    query = select(Membership.department_id).where(Membership.user_id == user_id, Membership.role == MANAGER)
+    return sorted(session.exec(query))
+
+
+def private_departments(session: Session) -> frozenset[str]:
+    """The departments whose feedback only their managers see (``feedback_private``)."""
+    return frozenset(session.exec(select(Department.id).where(col(Department.feedback_private))))
+
+
 def home_department(session: Session, user_id: str) -> str | None:
     """The org file's department for this user, else the one they told us, else None."""
     staff = staff_departments(session, user_id)

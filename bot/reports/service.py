@@ -6,14 +6,30 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.reports.access import Viewer
 from bot.reports.figures import ALL, DEFAULT_ATTAINMENT_GOAL, OldestOpen, PairFigures, Period, Report, Week
+from storage import directory, org_snapshot
 from storage import feedback as feedback_store
-from storage import org_snapshot
 from storage import reports as queries
 from storage.reports import CUSTOMER_RATES, PROVIDER_RATES, Figures, Pair, Scope
 
 DEFAULT_DAYS = 30
 TREND_WEEKS = 12
+
+
+def viewer(session: Session, user: str) -> Viewer:
+    """Who ``user`` is to reports: an admin (``[organization] admins``), and the departments they work in."""
+    admins = org_snapshot.current(session).settings.get("admins") or ()
+    return Viewer(
+        user=user,
+        admin=user in admins,
+        staff_of=frozenset(directory.staff_departments(session, user)),
+        manager_of=frozenset(directory.managed_by(session, user)),
+    )
+
+
+def private_departments(session: Session) -> frozenset[str]:
+    return directory.private_departments(session)
 
 
 def org_zone(session: Session) -> ZoneInfo:
