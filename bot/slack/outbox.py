@@ -18,6 +18,7 @@ from storage import outbox
 
 CALL = "call"  # the kind of a row that stores its Web API call as it is to be made
 POST, UPDATE, EPHEMERAL = "chat.postMessage", "chat.update", "chat.postEphemeral"
+SHARE = "files.completeUploadExternal"  # a file shared in a conversation (bot.slack.files.share renders it)
 
 
 @dataclass(frozen=True)
