@@ -31,6 +31,7 @@ class Action(StrEnum):
     RETRO_ADD_ENTRY = "retro_add_entry"  # value: "{retro id}:{kind}"
     RETRO_ADD_ACTION = "retro_add_action"
     RETRO_ACTION_DONE = "retro_action_done"
+    FULL_REPORT = "report_full"  # App Home's button; value: the department id
     # inputs inside modals
     DEPARTMENT = "department"
     PRIORITY = "priority"

@@ -7,6 +7,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.reports import health as reports
+from bot.reports.health import health_blocks
 from bot.requests import service as requests
 from bot.requests.home import home_view
 from bot.slack import payloads
@@ -21,10 +23,13 @@ def handle_home_opened(event: dict[str, Any], client: WebClient, deps: Deps) -> 
     if user is None:  # an event that names no user: there is no one to publish a Home tab for
         log.info("Ignored an app_home_opened event without a user id")
         return
+    now = deps.clock()
     with deps.read_scope() as session:
         mine = requests.open_requests_of(session, user)
         queues = requests.queues_of(session, user)
-    client.views_publish(user_id=user, view=home_view(mine, queues))
+        managed = reports.managed_health(session, user, now)
+    health = [block for figures in managed for block in health_blocks(figures)]
+    client.views_publish(user_id=user, view=home_view(mine, queues, health))
 
 
 def register(app: App) -> None:

@@ -38,9 +38,16 @@ def _section(title: str, requests: Sequence[RequestSnapshot], empty: str, *, sho
     return blocks
 
 
-def home_view(mine: Sequence[RequestSnapshot], queues: Sequence[tuple[str, Sequence[RequestSnapshot]]]) -> View:
-    """``queues`` are (department name, open requests) for each department the user works in."""
-    blocks: list[Block] = _section(
+def home_view(
+    mine: Sequence[RequestSnapshot],
+    queues: Sequence[tuple[str, Sequence[RequestSnapshot]]],
+    health: Sequence[Block] = (),
+) -> View:
+    """``queues`` are (department name, open requests) for each department the user works in; ``health``, for a
+    manager, how their departments are doing (bot.reports.health), shown first.
+    """
+    blocks: list[Block] = [*health, DividerBlock()] if health else []
+    blocks += _section(
         "Your open requests",
         mine,
         "Nothing open. Type `/request` to ask a department for something.",

@@ -21,6 +21,7 @@ LOOKUPS = {
     "filed_from",
     "open_requests_of",
     "queues_of",
+    "managed_health",
     "prepare_filing",
 }
 
