@@ -54,6 +54,11 @@ def private_departments(session: Session) -> frozenset[str]:
     return frozenset(session.exec(select(Department.id).where(col(Department.feedback_private))))
 
 
+def admins(session: Session) -> list[str]:
+    """The org file's ``[organization] admins``, in its order."""
+    return list(org_snapshot.current(session).settings.get("admins") or ())
+
+
 def home_department(session: Session, user_id: str) -> str | None:
     """The org file's department for this user, else the one they told us, else None."""
     staff = staff_departments(session, user_id)

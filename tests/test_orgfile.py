@@ -5,7 +5,10 @@ from pathlib import Path
 import pytest
 
 from bot.domain.durations import Duration, Unit
+from bot.org.apply import apply_org
 from bot.org.model import ALWAYS_OPEN, OrgConfig, OrgFileError, Problem, load_org, load_org_text
+from storage import directory, org_snapshot
+from storage.db import SessionScope
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "org.example.toml"
 
@@ -45,6 +48,8 @@ FULL = """\
 timezone = "Europe/Berlin"
 anonymity_min = 3
 warn_at = 0.5
+admins = ["U0CEO", "U0CTO", "U0CEO"]
+attainment_goal = 0.95
 
 [calendars.office]
 timezone = "America/New_York"
@@ -108,6 +113,7 @@ def test_a_full_file_parses_with_its_values() -> None:
     org = load_org_text(FULL, "org.toml")
 
     assert (org.timezone, org.anonymity_min, org.warn_at) == ("Europe/Berlin", 3, 0.5)
+    assert (org.admins, org.attainment_goal) == (("U0CEO", "U0CTO"), 0.95)
     office = org.calendars["office"]
     assert office.id == "office"
     assert office.timezone == "America/New_York"
@@ -138,7 +144,7 @@ def test_a_full_file_parses_with_its_values() -> None:
 def test_optional_keys_take_their_defaults() -> None:
     org = load_org_text(BASE, "org.toml")
 
-    assert (org.anonymity_min, org.warn_at) == (5, 0.75)
+    assert (org.anonymity_min, org.warn_at, org.admins, org.attainment_goal) == (5, 0.75, (), 0.9)
     office = org.calendars["office"]
     assert office.timezone == "Europe/Berlin"
     assert (office.holiday_country, office.closed) == (None, frozenset())
@@ -484,6 +490,30 @@ CASES = {
         key="organization.anonymity_min",
         message="at least 1",
     ),
+    "an admin who is not a user id": Case(
+        old='timezone = "Europe/Berlin"',
+        new='timezone = "Europe/Berlin"\nadmins = ["U0CEO", "ceo@example.com"]',
+        key="organization.admins[1]",
+        message="not a Slack user id",
+    ),
+    "one admin, not a list": Case(
+        old='timezone = "Europe/Berlin"',
+        new='timezone = "Europe/Berlin"\nadmins = "U0CEO"',
+        key="organization.admins",
+        message="must be a list",
+    ),
+    "an attainment goal of 90": Case(
+        old='timezone = "Europe/Berlin"',
+        new='timezone = "Europe/Berlin"\nattainment_goal = 90',
+        key="organization.attainment_goal",
+        message="between 0 and 1",
+    ),
+    "an attainment goal in words": Case(
+        old='timezone = "Europe/Berlin"',
+        new='timezone = "Europe/Berlin"\nattainment_goal = "high"',
+        key="organization.attainment_goal",
+        message="must be a number",
+    ),
 }
 
 
@@ -715,3 +745,20 @@ def test_a_retro_runs_in_its_first_departments_calendar_time_zone() -> None:
     org = load_org_text(FULL)
 
     assert org.retro_timezone(org.retros[0]) == "America/New_York"
+
+
+# --- Applied to the database ------------------------------------------------------------------
+
+
+def test_the_admins_and_the_attainment_goal_are_stored_and_read_back(session_scope: SessionScope) -> None:
+    with session_scope() as session:
+        apply_org(session, load_org_text(FULL))
+    with session_scope() as session:
+        assert directory.admins(session) == ["U0CEO", "U0CTO"]
+        assert org_snapshot.current(session).settings["attainment_goal"] == 0.95
+
+    with session_scope() as session:
+        apply_org(session, load_org_text(BASE))
+    with session_scope() as session:
+        assert directory.admins(session) == []
+        assert org_snapshot.current(session).settings["attainment_goal"] == 0.9

@@ -72,6 +72,8 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
         "timezone": org.timezone,
         "anonymity_min": org.anonymity_min,
         "warn_at": org.warn_at,
+        "admins": list(org.admins),
+        "attainment_goal": org.attainment_goal,
     }.items():
         session.merge(Setting(key=key, value=value))
     org_snapshot.new_version(session)

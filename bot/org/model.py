@@ -78,6 +78,10 @@ class OrgConfig(_Spec):
     timezone: str
     anonymity_min: int = 5
     warn_at: float = 0.75
+    admins: tuple[str, ...] = ()
+    """Who may see every report, and whom /inhouse help names to ask."""
+    attainment_goal: float = 0.9
+    """The share of targets to meet, drawn on the reports' charts."""
     calendars: dict[str, CalendarSpec]
     departments: dict[str, DepartmentSpec]
     agreements: tuple[AgreementSpec, ...] = ()

@@ -43,7 +43,7 @@ class Problems:
 
 
 _SECTIONS = ("organization", "calendars", "departments", "agreements", "retros")
-_ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at")
+_ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at", "admins", "attainment_goal")
 _CALENDAR_KEYS = ("timezone", "days", "hours", "holidays", "closed")
 _DEPARTMENT_KEYS = ("name", "channel", "managers", "members", "calendar", "feedback_private", "escalate_to")
 _AGREEMENT_KEYS = ("provider", "customer", "priority", "first_response", "resolution")
@@ -127,6 +127,8 @@ def _read_organization(data: Mapping[str, object], problems: Problems) -> dict[s
     table.read("timezone", values.parse_timezone)
     table.read("anonymity_min", values.parse_positive_int, default=5)
     table.read("warn_at", values.parse_share, default=0.75)
+    table.read("admins", values.parse_user_ids, default=())
+    table.read("attainment_goal", values.parse_share, default=0.9)
     return table.values
 
 

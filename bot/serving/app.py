@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 import handlers.feedback
 import handlers.home
+import handlers.inhouse
 import handlers.ratings
 import handlers.requests
 import handlers.retros
@@ -91,6 +92,7 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
         handlers.feedback,
         handlers.ratings,
         handlers.retros,
+        handlers.inhouse,
     ):
         module.register(app)
     return app
