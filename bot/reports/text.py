@@ -57,6 +57,11 @@ def duration(minutes: float | None) -> str:
     return f"{round(minutes / 60)}h" if hours >= 48 or not rest else f"{hours}h {rest}m"
 
 
+def clip(name: str, width: int = NAME_WIDTH) -> str:
+    """A department's name cut to ``width`` characters, with an ellipsis where cut."""
+    return name if len(name) <= width else name[: width - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
 @dataclass(frozen=True)
 class _Column:
     heading: tuple[str, str]
@@ -66,8 +71,8 @@ class _Column:
 
 def _table(report: Report, figures: Sequence[_Column]) -> list[str]:
     columns = (
-        _Column(("", "Provider"), lambda pair: _clip(report.name(pair.provider)), numeric=False),
-        _Column(("", "Customer"), lambda pair: _clip(report.name(pair.customer)), numeric=False),
+        _Column(("", "Provider"), lambda pair: clip(report.name(pair.provider)), numeric=False),
+        _Column(("", "Customer"), lambda pair: clip(report.name(pair.customer)), numeric=False),
         *figures,
     )
     headings = [[column.heading[0] for column in columns], [column.heading[1] for column in columns]]
@@ -84,10 +89,6 @@ def _table(report: Report, figures: Sequence[_Column]) -> list[str]:
 
     rule = RULE * (sum(widths) + len(GAP) * (len(widths) - 1))
     return [*map(line, headings), rule, *map(line, body), rule, line(total)]
-
-
-def _clip(name: str) -> str:
-    return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 
 def _target(met: int, breached: int, share: float | None) -> str:
