@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.deps import Deps
 from bot.feedback import digest_outbound
+from bot.reports import periodic as reports
 from bot.sla import sweep as sla_sweep
 from bot.slack.sender import Delivery
 from storage import runs
@@ -37,6 +38,17 @@ def sla_tick(deps: Deps, now: datetime | None = None) -> TickReport:
             delivery.dead,
         )
     return TickReport(result.ran, result.milestones, delivery)
+
+
+def periodic_reports(deps: Deps, now: datetime | None = None) -> int:
+    """Each department's monthly (or weekly) report in its channel, when due: owed once per period, then sent."""
+    now = now or deps.clock()
+    with deps.session_scope() as session:
+        owed = reports.post_due(session, now)
+    if owed:
+        log.info("Periodic reports: %d owed", owed)
+        deps.outbox.wake()
+    return owed
 
 
 def weekly_feedback_digest(deps: Deps, now: datetime | None = None) -> int | None:

@@ -37,6 +37,9 @@ def delivering(deps: Deps) -> Iterator[None]:
         loop.join(timeout=30)
 
 
+REPORTS_EVERY_MINUTES = 5  # a report is due from 09:00 on its day: posted by 09:05
+
+
 def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
     scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
     scheduler: BaseScheduler = scheduler_class(
@@ -66,6 +69,14 @@ def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
         args=[deps],
         id="retro_tick",
         name="Retrospectives: open, close, nudge (periods computed from the org's crons)",
+        next_run_time=deps.clock(),
+    )
+    scheduler.add_job(
+        jobs.periodic_reports,
+        IntervalTrigger(minutes=REPORTS_EVERY_MINUTES, timezone=UTC),
+        args=[deps],
+        id="periodic_reports",
+        name="Each department's monthly (or weekly) report in its channel",
         next_run_time=deps.clock(),
     )
     return scheduler

@@ -13,6 +13,7 @@ from bot.errors import NotAllowed, NotFound
 from bot.reports import access, outbound, service
 from bot.reports.figures import Period
 from bot.slack import outbox as owed
+from bot.slack.message import Message
 from bot.slack.text import escape
 from storage import directory, org_snapshot
 
@@ -56,6 +57,20 @@ def ask(session: Session, user: str, wanted: Wanted, now: datetime, *, key: str)
     asked = outbound.Asked(period(session, wanted.window, now), department, customer_side=customer_side, viewer=user)
     owed.owe(session, outbound.report(key, user, asked), now)
     return name
+
+
+def on_its_way(name: str) -> str:
+    return f"The report of {escape(name)} is on its way to your DMs with Inhouse: figures, a chart and a CSV."
+
+
+def ask_from_home(session: Session, user: str, department: str, now: datetime, *, key: str) -> None:
+    """App Home's button: like ``ask``; a refusal (the department left the org file) goes to the person's DM,
+    since a Home tab has no way to answer a click privately.
+    """
+    try:
+        ask(session, user, Wanted(department), now, key=key)
+    except (NotFound, NotAllowed) as refusal:
+        owed.owe(session, [owed.post(f"report:{key}:refused", user, Message(text=str(refusal)))], now)
 
 
 def _department(session: Session, user: str, typed: str | None) -> str:

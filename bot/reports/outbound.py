@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.reports import charts, export, service
-from bot.reports.access import without_hidden_ratings
+from bot.reports.access import Viewer, without_hidden_ratings
 from bot.reports.blocks import report_message
 from bot.reports.figures import Period, Report
 from bot.reports.text import subject
@@ -76,10 +76,11 @@ def _build(session: Session, row: Outbox, now: datetime) -> tuple[Report, Report
     customer_side = None
     if asked.customer_side is not None:
         customer_side = service.build(session, asked.period, as_of, customer=asked.customer_side)
-    if asked.viewer is not None:
-        viewer, private = service.viewer(session, asked.viewer), service.private_departments(session)
-        built = without_hidden_ratings(built, viewer, private)
-        customer_side = without_hidden_ratings(customer_side, viewer, private) if customer_side else None
+    # A channel is read by anyone in it: there, ratings of a feedback_private department stay hidden.
+    viewer = service.viewer(session, asked.viewer) if asked.viewer is not None else Viewer(user="")
+    private = service.private_departments(session)
+    built = without_hidden_ratings(built, viewer, private)
+    customer_side = without_hidden_ratings(customer_side, viewer, private) if customer_side else None
     return built, customer_side
 
 

@@ -107,9 +107,9 @@ def _figures(
     for part in parts:
         for pair, values in part.items():
             merged.setdefault(pair, {}).update(values)
-    oldest = queries.filed_at(
-        session, [int(v.get("oldest_open") or 0) for v in merged.values() if v.get("oldest_open")]
-    )
+    numbers = [int(values.get("oldest_open") or 0) for values in merged.values()]
+    zone = org_zone(session)  # "filed on" is a day where the org is
+    oldest = {n: at.astimezone(zone) for n, at in queries.filed_at(session, [n for n in numbers if n]).items()}
     return {pair: _pair(pair, values, oldest) for pair, values in merged.items() if _counts(values)}
 
 

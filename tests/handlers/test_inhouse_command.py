@@ -58,7 +58,7 @@ def test_help_names_the_admins_of_the_org_file(inhouse: Harness) -> None:
 def test_an_unknown_subcommand_is_answered_with_what_there_is(inhouse: Harness) -> None:
     answer = inhouse_command(inhouse, "<!channel> please")
 
-    assert answer.args["text"] == "Inhouse has no “/inhouse &lt;!channel&gt;”. Try `/inhouse help`."
+    assert answer.args["text"] == "Inhouse has no “/inhouse &lt;!channel&gt;”. Try `/inhouse help`, `/inhouse report`."
     assert "blocks" not in answer.args
 
 
