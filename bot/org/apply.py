@@ -74,6 +74,8 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
         "warn_at": org.warn_at,
         "admins": list(org.admins),
         "attainment_goal": org.attainment_goal,
+        "reports": org.reports,
+        "report_cadences": {d.id: d.reports for d in org.departments.values() if d.reports is not None},
     }.items():
         session.merge(Setting(key=key, value=value))
     org_snapshot.new_version(session)

@@ -53,6 +53,8 @@ class DepartmentSpec(_Spec):
     calendar: str
     feedback_private: bool = False
     escalate_to: tuple[str, ...] = ()
+    reports: str | None = None
+    """How often its report is posted in its channel (monthly, weekly, off); None: the organization's."""
 
 
 class AgreementSpec(_Spec):
@@ -82,6 +84,8 @@ class OrgConfig(_Spec):
     """Who may see every report, and whom /inhouse help names to ask."""
     attainment_goal: float = 0.9
     """The share of targets to meet, drawn on the reports' charts."""
+    reports: str = "monthly"
+    """How often each department's report is posted in its channel, unless the department says otherwise."""
     calendars: dict[str, CalendarSpec]
     departments: dict[str, DepartmentSpec]
     agreements: tuple[AgreementSpec, ...] = ()

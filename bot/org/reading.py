@@ -11,6 +11,7 @@ from bot.domain.agreements import WILDCARD
 from bot.domain.durations import Duration, Unit
 from bot.org import values
 from bot.org.locator import KeyPath
+from bot.reports.schedule import CADENCES
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Template = Literal["went-well", "start-stop-continue", "4ls"]
@@ -43,9 +44,9 @@ class Problems:
 
 
 _SECTIONS = ("organization", "calendars", "departments", "agreements", "retros")
-_ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at", "admins", "attainment_goal")
+_ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at", "admins", "attainment_goal", "reports")
 _CALENDAR_KEYS = ("timezone", "days", "hours", "holidays", "closed")
-_DEPARTMENT_KEYS = ("name", "channel", "managers", "members", "calendar", "feedback_private", "escalate_to")
+_DEPARTMENT_KEYS = ("name", "channel", "managers", "members", "calendar", "feedback_private", "escalate_to", "reports")
 _AGREEMENT_KEYS = ("provider", "customer", "priority", "first_response", "resolution")
 _RETRO_KEYS = ("id", "department", "departments", "channel", "cron", "window", "template")
 _REQUIRED: Final = object()
@@ -129,6 +130,7 @@ def _read_organization(data: Mapping[str, object], problems: Problems) -> dict[s
     table.read("warn_at", values.parse_share, default=0.75)
     table.read("admins", values.parse_user_ids, default=())
     table.read("attainment_goal", values.parse_share, default=0.9)
+    table.read("reports", values.parse_choice(CADENCES, "report schedule"), default="monthly")
     return table.values
 
 
@@ -191,6 +193,7 @@ def _read_department(
     table.read("calendar", values.parse_reference(calendars, "calendar"), default=default_calendar)
     table.read("feedback_private", values.parse_bool, default=False)
     table.read("escalate_to", values.parse_user_ids, default=())
+    table.read("reports", values.parse_choice(CADENCES, "report schedule"), default=None)
     return {"id": department_id, **table.values}
 
 

@@ -7,14 +7,19 @@ import io
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from bot.domain.lifecycle import EventKind
 from bot.ids import Action
 from bot.jobs import scheduled as jobs
+from bot.org.apply import apply_org
+from bot.org.model import OrgFileError, load_org_text
 from bot.reports import export, service
 from bot.requests import service as requests
 from storage import outbox
 from tests.fakes.slack_api import Call
 from tests.handlers.harness import Harness
+from tests.orgs import TEST_ORG
 
 Json = dict[str, Any]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -151,3 +156,23 @@ def test_each_department_gets_last_months_report_in_its_channel_once(inhouse: Ha
     [posted] = [m for m in inhouse.slack.messages("C0IT") if "service report" in m["text"]]
     assert posted["text"] == "IT Support: service report, 1 Nov to 30 Nov 2026"
     assert posted["blocks"][2]["fields"][0]["text"].startswith("*Requests*\n3 filed · 1 resolved")
+
+
+def test_the_org_file_can_make_a_departments_report_weekly_or_turn_it_off(inhouse: Harness) -> None:
+    org = TEST_ORG.replace('timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\nreports = "off"', 1)
+    org = org.replace('name = "IT Support"', 'name = "IT Support"\nreports = "weekly"', 1)
+    with inhouse.session_scope() as session:
+        apply_org(session, load_org_text(org))
+    inhouse.clock.set(inhouse.clock().replace(month=12, day=2, hour=8))  # Wednesday 2 Dec, 09:00 in Berlin
+
+    assert jobs.periodic_reports(inhouse.running.deps, inhouse.clock()) == 1
+    inhouse.deliver_later(1)
+
+    [posted] = [m for m in inhouse.slack.messages("C0IT") if "service report" in m["text"]]
+    assert posted["text"] == "IT Support: service report, 23 Nov to 29 Nov 2026"
+    assert not [m for m in inhouse.slack.messages("C0HR") if "service report" in m["text"]]
+
+
+def test_a_report_schedule_the_org_file_does_not_know_is_an_error_naming_its_line() -> None:
+    with pytest.raises(OrgFileError, match=r"acme.toml:4: departments.it.reports: 'daily' is not a report schedule"):
+        load_org_text('[organization]\ntimezone = "UTC"\n[departments.it]\nreports = "daily"\n', "acme.toml")
