@@ -52,6 +52,7 @@ class Agreement(SQLModel, table=True):
     priority: str = Field(max_length=16)  # a priority or "*"
     first_response: str = Field(max_length=16)
     resolution: str = Field(max_length=16)
+    customer_response: str | None = Field(default=None, max_length=16)  # the requester's answer while waiting
 
 
 class Setting(SQLModel, table=True):
@@ -91,6 +92,11 @@ class Request(SQLModel, table=True):
     first_response_left: float | None = None
     resolution_left: float | None = None
     sla_cycle: int = 0
+    # The customer's clock: the requester's answer while the request waits on them (one cycle per wait).
+    customer_response_warn_at: datetime | None = _utc(default=None)
+    customer_response_due: datetime | None = _utc(default=None)  # None when not running
+    customer_response_at: datetime | None = _utc(default=None)  # the requester's answer in the current wait
+    customer_cycle: int = 0
     next_check_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
@@ -126,14 +132,15 @@ class RequestEvent(SQLModel, table=True):
 
 
 class SlaAlert(SQLModel, table=True):
-    """An SLA milestone raised for a request: at most once per (metric, level, cycle)."""
+    """An SLA milestone raised for a request: at most once per (metric, level, cycle). The cycle is the
+    request's ``sla_cycle``, or its ``customer_cycle`` for the customer's clock."""
 
     __tablename__ = "sla_alert"
     __table_args__ = (UniqueConstraint("request_id", "metric", "level", "cycle"),)
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id", index=True)
-    metric: str = Field(max_length=16)
+    metric: str = Field(max_length=32)
     level: str = Field(max_length=16)
     cycle: int
     due_at: datetime = _utc()
@@ -142,7 +149,8 @@ class SlaAlert(SQLModel, table=True):
 
 class SlaOutcome(SQLModel, table=True):
     """How a request's first response or resolution went, per SLA cycle: when, in how much business time
-    (the provider's calendar, waiting on the requester excluded), and against which target.
+    (the provider's calendar, waiting on the requester excluded), and against which target. Likewise the
+    requester's answer while it waited on them ("customer_response", per customer cycle, the customer's calendar).
 
     Written when the response or resolution happens, or when the sweep raises its breach (then ``done_at`` and
     ``minutes`` come later). ``outcome`` is "met" or "breached", decided at ``decided_at``: a target met counts
@@ -159,7 +167,7 @@ class SlaOutcome(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id")
-    metric: str = Field(max_length=16)
+    metric: str = Field(max_length=32)
     cycle: int
     provider_id: str = Field(max_length=64)
     customer_id: str | None = Field(default=None, max_length=64)

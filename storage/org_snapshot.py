@@ -41,6 +41,7 @@ class OrgAgreement:
     priority: str
     first_response: str
     resolution: str
+    customer_response: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,9 @@ def _load(session: Session, version: str | None) -> OrgSnapshot:
     agreements: dict[str, list[OrgAgreement]] = {}
     for a in session.exec(select(Agreement).order_by(col(Agreement.id))):
         assert a.id is not None
-        terms = OrgAgreement(a.id, a.provider_id, a.customer, a.priority, a.first_response, a.resolution)
+        terms = OrgAgreement(
+            a.id, a.provider_id, a.customer, a.priority, a.first_response, a.resolution, a.customer_response
+        )
         agreements.setdefault(a.provider_id, []).append(terms)
     return OrgSnapshot(
         version=version,

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.agreements.promises import promise_for
 from bot.domain.durations import Duration, Unit
 from bot.org.apply import apply_org
 from bot.org.model import ALWAYS_OPEN, OrgConfig, OrgFileError, Problem, load_org, load_org_text
@@ -78,6 +79,7 @@ customer = "sales"
 priority = "urgent"
 first_response = "15m"
 resolution = "4h"
+customer_response = "1d"
 
 [[retros]]
 id = "it-weekly"
@@ -131,6 +133,7 @@ def test_a_full_file_parses_with_its_values() -> None:
     assert (agreement.provider, agreement.customer, agreement.priority) == ("it", "sales", "urgent")
     assert agreement.first_response == Duration(15, Unit.MINUTES)
     assert agreement.resolution == Duration(4, Unit.HOURS)
+    assert agreement.customer_response == Duration(1, Unit.WORKING_DAYS)
     [retro] = org.retros
     assert (retro.id, retro.departments, retro.channel, retro.cron) == (
         "it-weekly",
@@ -151,7 +154,7 @@ def test_optional_keys_take_their_defaults() -> None:
     it = org.departments["it"]
     assert (it.feedback_private, it.escalate_to) == (False, ())
     [agreement] = org.agreements
-    assert (agreement.customer, agreement.priority) == ("*", "*")
+    assert (agreement.customer, agreement.priority, agreement.customer_response) == ("*", "*", None)
     [retro] = org.retros
     assert (retro.id, retro.departments) == ("it", ("it",))
     assert (retro.window, retro.template) == (Duration(2, Unit.WORKING_DAYS), "went-well")
@@ -290,6 +293,24 @@ CASES = {
         key="agreements[0].first_response",
         message="longer than the resolution",
         at="first_response",
+    ),
+    "a bad customer response": Case(
+        old='resolution = "2d"',
+        new='resolution = "2d"\ncustomer_response = "soon"',
+        key="agreements[0].customer_response",
+        message="is not a duration",
+    ),
+    "a customer response as a number": Case(
+        old='resolution = "2d"',
+        new='resolution = "2d"\ncustomer_response = 1',
+        key="agreements[0].customer_response",
+        message='like "4h"',
+    ),
+    "a zero customer response": Case(
+        old='resolution = "2d"',
+        new='resolution = "2d"\ncustomer_response = "0h"',
+        key="agreements[0].customer_response",
+        message="longer than zero",
     ),
     "a bad retro window": Case(
         old='cron = "0 15 * * fri"',
@@ -762,3 +783,23 @@ def test_the_admins_and_the_attainment_goal_are_stored_and_read_back(session_sco
     with session_scope() as session:
         assert directory.admins(session) == []
         assert org_snapshot.current(session).settings["attainment_goal"] == 0.9
+
+
+def test_a_customer_response_is_stored_and_promised_on_the_customers_calendar(session_scope: SessionScope) -> None:
+    text = (
+        FULL.replace('name = "Sales"', 'name = "Sales"\ncalendar = "shop"')
+        .replace("[departments.it]", '[calendars.shop]\ndays = "mon-sat"\nhours = "10:00-18:00"\n\n[departments.it]')
+        .replace('customer = "sales"', 'customer = "*"')
+    )
+    with session_scope() as session:
+        apply_org(session, load_org_text(text))
+    with session_scope() as session:
+        it = org_snapshot.current(session).departments["it"]
+        promise = promise_for(session, it, "sales", "urgent")
+        shop = directory.calendar_spec(session, "shop")
+        unknown_customer = promise_for(session, it, None, "urgent")
+    assert promise is not None
+    assert (promise.customer_response, promise.customer_calendar) == ("1d", shop)
+    assert promise.calendar_id == "office"  # the provider's targets stay on the provider's calendar
+    assert unknown_customer is not None
+    assert (unknown_customer.customer_response, unknown_customer.customer_calendar) == (None, None)

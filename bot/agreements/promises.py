@@ -24,6 +24,8 @@ class Promise:
     calendar_id: str
     calendar: dict[str, Any]
     warn_at: float = DEFAULT_WARN_AT
+    customer_response: str | None = None  # how soon the requester owes an answer while it waits on them
+    customer_calendar: dict[str, Any] | None = None  # the requester's department's: that answer's business time
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -35,8 +37,16 @@ class Promise:
     def business_calendar(self) -> BusinessCalendar:
         return BusinessCalendar.from_dict(self.calendar)
 
+    def customer_business_calendar(self) -> BusinessCalendar | None:
+        return BusinessCalendar.from_dict(self.customer_calendar) if self.customer_calendar is not None else None
+
+    def promised(self, metric: Metric) -> str:
+        """The target as the agreement writes it, e.g. "4h"; "" for an answer it does not ask for."""
+        targets = {Metric.FIRST_RESPONSE: self.first_response, Metric.RESOLUTION: self.resolution}
+        return targets.get(metric, self.customer_response or "")
+
     def target(self, metric: Metric) -> Duration:
-        return parse_duration(self.first_response if metric is Metric.FIRST_RESPONSE else self.resolution)
+        return parse_duration(self.promised(metric))
 
 
 class Provider(Protocol):
@@ -50,10 +60,15 @@ class Provider(Protocol):
 
 
 def promise_for(session: Session, provider: Provider, customer: str | None, priority: str) -> Promise | None:
+    """The agreement for the customer department ``customer`` (None: unknown, so it owes no answer in time)."""
     org = org_snapshot.current(session)
     agreement = best_match(org.agreements.get(provider.id, ()), customer, priority)
     if agreement is None or agreement.id is None:
         return None
+    customer_department = org.departments.get(customer) if customer is not None else None
+    answer_calendar = None
+    if agreement.customer_response is not None and customer_department is not None:
+        answer_calendar = directory.calendar_spec(session, customer_department.calendar_id)
     return Promise(
         agreement_id=agreement.id,
         first_response=agreement.first_response,
@@ -61,4 +76,6 @@ def promise_for(session: Session, provider: Provider, customer: str | None, prio
         calendar_id=provider.calendar_id,
         calendar=directory.calendar_spec(session, provider.calendar_id),
         warn_at=float(org.settings.get("warn_at", DEFAULT_WARN_AT)),
+        customer_response=agreement.customer_response if answer_calendar is not None else None,
+        customer_calendar=answer_calendar,
     )

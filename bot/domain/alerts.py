@@ -2,7 +2,8 @@
 
 A request has, per metric, a due instant, a warning instant before it, and for the resolution a
 reminder a working day after it. Each (metric, level) is raised once per cycle; a cycle starts
-when a clock restarts (a reopen restarts the resolution clock, a transfer both).
+when a clock restarts (a reopen restarts the resolution clock, a transfer both). The customer's
+clock (the requester's answer while the request waits on them) has cycles of its own: one per wait.
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from enum import StrEnum
 class Metric(StrEnum):
     FIRST_RESPONSE = "first_response"
     RESOLUTION = "resolution"
+    CUSTOMER_RESPONSE = "customer_response"  # the requester's answer, owed while the request waits on them
 
 
 class Level(StrEnum):
@@ -31,6 +33,8 @@ class Clocks:
     resolution_warn: datetime | None = None
     resolution_due: datetime | None = None
     resolution_reminder: datetime | None = None
+    customer_response_warn: datetime | None = None
+    customer_response_due: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ def milestones(clocks: Clocks) -> list[Milestone]:
         (Metric.RESOLUTION, Level.WARNING, clocks.resolution_warn),
         (Metric.RESOLUTION, Level.BREACH, clocks.resolution_due),
         (Metric.RESOLUTION, Level.REMINDER, clocks.resolution_reminder),
+        (Metric.CUSTOMER_RESPONSE, Level.WARNING, clocks.customer_response_warn),
+        (Metric.CUSTOMER_RESPONSE, Level.BREACH, clocks.customer_response_due),
     ]
     return [Milestone(metric, level, at) for metric, level, at in candidates if at is not None]
 

@@ -63,6 +63,7 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
             priority=agreement.priority,
             first_response=str(agreement.first_response),
             resolution=str(agreement.resolution),
+            customer_response=str(agreement.customer_response) if agreement.customer_response else None,
         )
         for agreement in org.agreements
     )

@@ -64,6 +64,8 @@ class AgreementSpec(_Spec):
     priority: Priority | Literal["*"] = "*"
     first_response: Duration
     resolution: Duration
+    customer_response: Duration | None = None
+    """How soon the requester owes an answer once the request waits on them (the customer's calendar)."""
 
 
 class RetroSpec(_Spec):

@@ -47,7 +47,7 @@ _SECTIONS = ("organization", "calendars", "departments", "agreements", "retros")
 _ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at", "admins", "attainment_goal", "reports")
 _CALENDAR_KEYS = ("timezone", "days", "hours", "holidays", "closed")
 _DEPARTMENT_KEYS = ("name", "channel", "managers", "members", "calendar", "feedback_private", "escalate_to", "reports")
-_AGREEMENT_KEYS = ("provider", "customer", "priority", "first_response", "resolution")
+_AGREEMENT_KEYS = ("provider", "customer", "priority", "first_response", "resolution", "customer_response")
 _RETRO_KEYS = ("id", "department", "departments", "channel", "cron", "window", "template")
 _REQUIRED: Final = object()
 
@@ -206,6 +206,7 @@ def _read_agreement(
     table.read("priority", values.parse_choice((WILDCARD, *PRIORITIES), "priority"), default=WILDCARD)
     table.read("first_response", values.parse_duration_value)
     table.read("resolution", values.parse_duration_value)
+    table.read("customer_response", values.parse_duration_value, default=None)
     first, last = table.values.get("first_response"), table.values.get("resolution")
     if isinstance(first, Duration) and isinstance(last, Duration) and _surely_longer(first, last):
         problems.add(("agreements", index, "first_response"), f"{first} is longer than the resolution time {last}")
