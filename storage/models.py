@@ -221,5 +221,13 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=200)
 
 
+from storage.checkup_models import (  # noqa: E402, F401  (their own module; imported for Alembic)
+    Checkup,
+    CheckupAnswer,
+    CheckupResponse,
+    CheckupResult,
+    CheckupSchedule,
+    CheckupSeed,
+)
 from storage.feedback_models import Feedback, Rating  # noqa: E402, F401  (their own module; imported for Alembic)
 from storage.retro_models import Retro, RetroAction, RetroEntry, RetroSchedule  # noqa: E402, F401  (likewise)

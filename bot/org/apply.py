@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, delete, select
 
 from bot.domain.sla import BusinessCalendar
+from bot.org.checkup_schedules import apply_checkups
 from bot.org.model import CalendarSpec, OrgConfig
 from bot.org.retro_schedules import apply_retros
 from storage import org_snapshot
@@ -69,6 +70,7 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
     )
     deactivated = _deactivate_missing(session, set(org.departments))
     apply_retros(session, org)
+    apply_checkups(session, org)
     for key, value in {
         "timezone": org.timezone,
         "anonymity_min": org.anonymity_min,

@@ -78,6 +78,15 @@ class RetroSpec(_Spec):
     template: Template = "went-well"
 
 
+class CheckupSpec(_Spec):
+    id: str
+    cron: str
+    """Standard 5-field crontab with weekdays by name, in its calendar's time zone."""
+    window: Duration = Duration(5, Unit.WORKING_DAYS)
+    calendar: str
+    """Whose working days ``window`` counts."""
+
+
 class OrgConfig(_Spec):
     timezone: str
     anonymity_min: int = 5
@@ -92,6 +101,7 @@ class OrgConfig(_Spec):
     departments: dict[str, DepartmentSpec]
     agreements: tuple[AgreementSpec, ...] = ()
     retros: tuple[RetroSpec, ...] = ()
+    checkups: tuple[CheckupSpec, ...] = ()
 
     def agreement_for(self, provider: str, customer: str | None, priority: str) -> AgreementSpec | None:
         """The provider's most specific agreement for this customer department (None: no department) and priority."""
@@ -103,6 +113,10 @@ class OrgConfig(_Spec):
     def is_staff(self, department_id: str, user_id: str) -> bool:
         department = self.departments.get(department_id)
         return department is not None and (user_id in department.managers or user_id in department.members)
+
+    def checkup_timezone(self, checkup: CheckupSpec) -> str:
+        """The zone a check-up's cron runs in: that of its calendar."""
+        return self.calendars[checkup.calendar].timezone
 
     def retro_timezone(self, retro: RetroSpec) -> str:
         """The zone a retro's cron runs in: that of its first department's calendar."""

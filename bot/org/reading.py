@@ -43,12 +43,14 @@ class Problems:
                 self.add((*path, key), f"unknown key ({hint})")
 
 
-_SECTIONS = ("organization", "calendars", "departments", "agreements", "retros")
+_SECTIONS = ("organization", "calendars", "departments", "agreements", "retros", "checkups")
 _ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at", "admins", "attainment_goal", "reports")
 _CALENDAR_KEYS = ("timezone", "days", "hours", "holidays", "closed")
 _DEPARTMENT_KEYS = ("name", "channel", "managers", "members", "calendar", "feedback_private", "escalate_to", "reports")
 _AGREEMENT_KEYS = ("provider", "customer", "priority", "first_response", "resolution", "customer_response")
 _RETRO_KEYS = ("id", "department", "departments", "channel", "cron", "window", "template")
+_CHECKUP_KEYS = ("id", "cron", "window", "calendar")
+CHECKUP_ID: Final = "checkup"
 _REQUIRED: Final = object()
 
 
@@ -104,7 +106,12 @@ def read_org(data: dict[str, Any], problems: Problems) -> dict[str, object]:
         for index, table in enumerate(_array_of_tables(data, "retros", problems))
     ]
     _check_unique_retros(retros, problems)
-    if any(department.get("calendar") == ALWAYS_OPEN for department in departments.values()):
+    checkups = [
+        _read_checkup(index, table, known_calendars, default_calendar, problems)
+        for index, table in enumerate(_array_of_tables(data, "checkups", problems))
+    ]
+    _check_unique_checkups(checkups, problems)
+    if any(table.get("calendar") == ALWAYS_OPEN for table in [*departments.values(), *checkups]):
         calendars.setdefault(ALWAYS_OPEN, _always_open(organization.get("timezone")))
     return {
         **organization,
@@ -112,6 +119,7 @@ def read_org(data: dict[str, Any], problems: Problems) -> dict[str, object]:
         "departments": departments,
         "agreements": agreements,
         "retros": retros,
+        "checkups": checkups,
     }
 
 
@@ -276,3 +284,25 @@ def _check_unique_retros(retros: list[dict[str, object]], problems: Problems) ->
         if retro_id in seen:
             problems.add(("retros", index, "id"), f"retros[{seen[retro_id]}] already has the id {retro_id!r}: set id")
         seen.setdefault(retro_id, index)
+
+
+def _read_checkup(
+    index: int, data: Mapping[str, object], calendars: Collection[str], default_calendar: str, problems: Problems
+) -> dict[str, object]:
+    table = _Table(data, ("checkups", index), problems, _CHECKUP_KEYS)
+    table.read("id", values.parse_id, default=CHECKUP_ID)
+    table.read("cron", values.parse_cron)
+    table.read("window", values.parse_duration_value, default=Duration(5, Unit.WORKING_DAYS))
+    table.read("calendar", values.parse_reference(calendars, "calendar"), default=default_calendar)
+    return table.values
+
+
+def _check_unique_checkups(checkups: list[dict[str, object]], problems: Problems) -> None:
+    seen: dict[object, int] = {}
+    for index, checkup in enumerate(checkups):
+        if checkup.get("id") in seen:
+            problems.add(
+                ("checkups", index, "id"),
+                f"checkups[{seen[checkup.get('id')]}] already has the id {checkup.get('id')!r}: set id",
+            )
+        seen.setdefault(checkup.get("id"), index)
