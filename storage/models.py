@@ -103,6 +103,8 @@ class Request(SQLModel, table=True):
     card_key: str | None = Field(default=None, max_length=200)  # the outbox row that posts the current card
     # The modal it was filed from: the same view submitted twice (a double submit while Slack is slow) files once.
     view_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    service_id: str | None = Field(default=None, max_length=64, index=True)  # a service.id: what was asked for
+    answers: list[dict[str, str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # to its fields
 
 
 class RequestEvent(SQLModel, table=True):
@@ -231,3 +233,4 @@ from storage.checkup_models import (  # noqa: E402, F401  (their own module; imp
 )
 from storage.feedback_models import Feedback, Rating  # noqa: E402, F401  (their own module; imported for Alembic)
 from storage.retro_models import Retro, RetroAction, RetroEntry, RetroSchedule  # noqa: E402, F401  (likewise)
+from storage.service_models import Service  # noqa: E402, F401  (likewise)

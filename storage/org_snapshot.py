@@ -17,7 +17,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.domain.services import Service
 from storage.models import Agreement, Calendar, Department, Membership, Setting
+from storage.service_models import Service as ServiceRow
 
 VERSION_KEY = "org_version"
 SESSION_KEY = "inhouse_org_snapshot"  # in Session.info: a session (one transaction, see storage.db) checks once
@@ -54,10 +56,16 @@ class OrgSnapshot:
     agreements: Mapping[str, tuple[OrgAgreement, ...]]  # provider id -> its agreements
     calendars: Mapping[str, Mapping[str, Any]]  # calendar id -> its spec; read it through calendar_spec
     settings: Mapping[str, Any]
+    services: Mapping[str, Service]  # active or not: old requests keep theirs
+    catalog: Mapping[str, tuple[str, ...]]  # department id -> its active services, in order
 
     def active_department(self, department_id: str) -> OrgDepartment | None:
         department = self.departments.get(department_id)
         return department if department is not None and department.active else None
+
+    def offered(self, department_id: str) -> list[Service]:
+        """What the department offers now, in the org file's order."""
+        return [self.services[service_id] for service_id in self.catalog.get(department_id, ())]
 
     def calendar_spec(self, calendar_id: str) -> dict[str, Any] | None:
         """A copy of the calendar's spec, the caller's to keep (a request's promise does)."""
@@ -121,6 +129,12 @@ def _load(session: Session, version: str | None) -> OrgSnapshot:
             a.id, a.provider_id, a.customer, a.priority, a.first_response, a.resolution, a.customer_response
         )
         agreements.setdefault(a.provider_id, []).append(terms)
+    services: dict[str, Service] = {}
+    catalog: dict[str, list[str]] = {}
+    for row in session.exec(select(ServiceRow).order_by(col(ServiceRow.position))):
+        services[row.id] = row.spec()
+        if row.active:
+            catalog.setdefault(row.department_id, []).append(row.id)
     return OrgSnapshot(
         version=version,
         departments=MappingProxyType(departments),
@@ -128,4 +142,6 @@ def _load(session: Session, version: str | None) -> OrgSnapshot:
         agreements=MappingProxyType({provider: tuple(terms) for provider, terms in agreements.items()}),
         calendars=MappingProxyType({c.id: c.spec for c in session.exec(select(Calendar))}),
         settings=MappingProxyType({setting.key: setting.value for setting in session.exec(select(Setting))}),
+        services=MappingProxyType(services),
+        catalog=MappingProxyType({department: tuple(ids) for department, ids in catalog.items()}),
     )

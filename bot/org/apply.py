@@ -8,6 +8,7 @@ from bot.domain.sla import BusinessCalendar
 from bot.org.checkup_schedules import apply_checkups
 from bot.org.model import CalendarSpec, OrgConfig
 from bot.org.retro_schedules import apply_retros
+from bot.org.service_catalog import apply_services
 from storage import org_snapshot
 from storage.directory import MANAGER, MEMBER
 from storage.models import Agreement, Calendar, Department, Membership, Setting
@@ -70,6 +71,7 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
     )
     deactivated = _deactivate_missing(session, set(org.departments))
     apply_retros(session, org)
+    apply_services(session, org)
     apply_checkups(session, org)
     for key, value in {
         "timezone": org.timezone,

@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.agreements import WILDCARD, best_match
 from bot.domain.durations import Duration, Unit
+from bot.domain.services import Field
 from bot.org import values
+from bot.org.catalog import read_services
 from bot.org.locator import KeyPath, locate
 from bot.org.reading import ALWAYS_OPEN as ALWAYS_OPEN
 from bot.org.reading import Priority, Problems, Template, read_org
@@ -87,6 +89,20 @@ class CheckupSpec(_Spec):
     """Whose working days ``window`` counts."""
 
 
+class ServiceSpec(_Spec):
+    """One entry of a department's catalog (``[[services]]``); ``bot.domain.services.Service`` once applied."""
+
+    id: str
+    department: str
+    name: str
+    description: str = ""
+    priority: Priority | None = None
+    first_response: Duration | None = None
+    resolution: Duration | None = None
+    fields: tuple[Field, ...] = ()
+    requester_provides: tuple[str, ...] = ()
+
+
 class OrgConfig(_Spec):
     timezone: str
     anonymity_min: int = 5
@@ -101,6 +117,7 @@ class OrgConfig(_Spec):
     departments: dict[str, DepartmentSpec]
     agreements: tuple[AgreementSpec, ...] = ()
     retros: tuple[RetroSpec, ...] = ()
+    services: tuple[ServiceSpec, ...] = ()
     checkups: tuple[CheckupSpec, ...] = ()
 
     def agreement_for(self, provider: str, customer: str | None, priority: str) -> AgreementSpec | None:
@@ -176,6 +193,7 @@ def load_org_text(text: str, filename: str = "<org file>") -> OrgConfig:
         raise OrgFileError([_syntax_problem(filename, text, error)]) from None
     problems = Problems()
     raw = read_org(data, problems)
+    raw["services"] = read_services(data, raw, problems)
     if problems.found:
         lines = locate(text)
         found = [Problem(filename, lines.line_of(path), dotted(path), message) for path, message in problems.found]

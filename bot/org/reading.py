@@ -43,7 +43,7 @@ class Problems:
                 self.add((*path, key), f"unknown key ({hint})")
 
 
-_SECTIONS = ("organization", "calendars", "departments", "agreements", "retros", "checkups")
+_SECTIONS = ("organization", "calendars", "departments", "agreements", "retros", "services", "checkups")
 _ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at", "admins", "attainment_goal", "reports")
 _CALENDAR_KEYS = ("timezone", "days", "hours", "holidays", "closed")
 _DEPARTMENT_KEYS = ("name", "channel", "managers", "members", "calendar", "feedback_private", "escalate_to", "reports")
@@ -54,7 +54,7 @@ CHECKUP_ID: Final = "checkup"
 _REQUIRED: Final = object()
 
 
-class _Table:
+class Table:
     """One TOML table being read into ``values`` (model field -> parsed value); problems go to ``problems``."""
 
     def __init__(self, data: Mapping[str, object], path: KeyPath, problems: Problems, keys: Collection[str]) -> None:
@@ -98,17 +98,17 @@ def read_org(data: dict[str, Any], problems: Problems) -> dict[str, object]:
     known_departments = set(department_tables)
     agreements = [
         _read_agreement(index, table, known_departments, problems)
-        for index, table in enumerate(_array_of_tables(data, "agreements", problems))
+        for index, table in enumerate(array_of_tables(data, "agreements", problems))
     ]
     _check_unique_agreements(agreements, problems)
     retros = [
         _read_retro(index, table, known_departments, problems)
-        for index, table in enumerate(_array_of_tables(data, "retros", problems))
+        for index, table in enumerate(array_of_tables(data, "retros", problems))
     ]
     _check_unique_retros(retros, problems)
     checkups = [
         _read_checkup(index, table, known_calendars, default_calendar, problems)
-        for index, table in enumerate(_array_of_tables(data, "checkups", problems))
+        for index, table in enumerate(array_of_tables(data, "checkups", problems))
     ]
     _check_unique_checkups(checkups, problems)
     if any(table.get("calendar") == ALWAYS_OPEN for table in [*departments.values(), *checkups]):
@@ -132,7 +132,7 @@ def _read_organization(data: Mapping[str, object], problems: Problems) -> dict[s
     if not isinstance(data["organization"], dict):
         problems.add(("organization",), "must be a table: write [organization] with its keys below it")
         return {}
-    table = _Table(data["organization"], ("organization",), problems, _ORGANIZATION_KEYS)
+    table = Table(data["organization"], ("organization",), problems, _ORGANIZATION_KEYS)
     table.read("timezone", values.parse_timezone)
     table.read("anonymity_min", values.parse_positive_int, default=5)
     table.read("warn_at", values.parse_share, default=0.75)
@@ -159,7 +159,7 @@ def _named_tables(data: Mapping[str, object], section: str, problems: Problems) 
     return found
 
 
-def _array_of_tables(data: Mapping[str, object], section: str, problems: Problems) -> list[Mapping[str, object]]:
+def array_of_tables(data: Mapping[str, object], section: str, problems: Problems) -> list[Mapping[str, object]]:
     tables = data.get(section, [])
     if not isinstance(tables, list):
         problems.add((section,), f"must be an array of tables: write [[{section}]] before each entry")
@@ -173,7 +173,7 @@ def _array_of_tables(data: Mapping[str, object], section: str, problems: Problem
 def _read_calendar(
     calendar_id: str, data: Mapping[str, object], default_timezone: object, problems: Problems
 ) -> dict[str, object]:
-    table = _Table(data, ("calendars", calendar_id), problems, _CALENDAR_KEYS)
+    table = Table(data, ("calendars", calendar_id), problems, _CALENDAR_KEYS)
     table.read("timezone", values.parse_timezone, default=default_timezone)
     table.read("days", values.parse_weekdays, to="weekdays")
     table.read("hours", values.parse_shifts, to="shifts")
@@ -193,7 +193,7 @@ def _read_department(
     default_calendar: str,
     problems: Problems,
 ) -> dict[str, object]:
-    table = _Table(data, ("departments", department_id), problems, _DEPARTMENT_KEYS)
+    table = Table(data, ("departments", department_id), problems, _DEPARTMENT_KEYS)
     table.read("name", values.parse_name)
     table.read("channel", values.parse_channel_id)
     table.read("managers", values.parse_user_ids, default=())
@@ -208,7 +208,7 @@ def _read_department(
 def _read_agreement(
     index: int, data: Mapping[str, object], departments: Collection[str], problems: Problems
 ) -> dict[str, object]:
-    table = _Table(data, ("agreements", index), problems, _AGREEMENT_KEYS)
+    table = Table(data, ("agreements", index), problems, _AGREEMENT_KEYS)
     table.read("provider", values.parse_reference(departments, "department"))
     table.read("customer", values.parse_reference(departments, "department", wildcard=True), default=WILDCARD)
     table.read("priority", values.parse_choice((WILDCARD, *PRIORITIES), "priority"), default=WILDCARD)
@@ -216,12 +216,12 @@ def _read_agreement(
     table.read("resolution", values.parse_duration_value)
     table.read("customer_response", values.parse_duration_value, default=None)
     first, last = table.values.get("first_response"), table.values.get("resolution")
-    if isinstance(first, Duration) and isinstance(last, Duration) and _surely_longer(first, last):
+    if isinstance(first, Duration) and isinstance(last, Duration) and surely_longer(first, last):
         problems.add(("agreements", index, "first_response"), f"{first} is longer than the resolution time {last}")
     return table.values
 
 
-def _surely_longer(one: Duration, other: Duration) -> bool:
+def surely_longer(one: Duration, other: Duration) -> bool:
     """Working days have no fixed length, so they compare only with working days."""
     if (one.unit is Unit.WORKING_DAYS) != (other.unit is Unit.WORKING_DAYS):
         return False
@@ -250,7 +250,7 @@ def _read_retro(
     index: int, data: Mapping[str, object], departments: Collection[str], problems: Problems
 ) -> dict[str, object]:
     path: KeyPath = ("retros", index)
-    table = _Table(data, path, problems, _RETRO_KEYS)
+    table = Table(data, path, problems, _RETRO_KEYS)
     if "department" in data and "departments" in data:
         problems.add((*path, "departments"), "write either department (one) or departments (a pair), not both")
     elif "departments" in data:
@@ -289,7 +289,7 @@ def _check_unique_retros(retros: list[dict[str, object]], problems: Problems) ->
 def _read_checkup(
     index: int, data: Mapping[str, object], calendars: Collection[str], default_calendar: str, problems: Problems
 ) -> dict[str, object]:
-    table = _Table(data, ("checkups", index), problems, _CHECKUP_KEYS)
+    table = Table(data, ("checkups", index), problems, _CHECKUP_KEYS)
     table.read("id", values.parse_id, default=CHECKUP_ID)
     table.read("cron", values.parse_cron)
     table.read("window", values.parse_duration_value, default=Duration(5, Unit.WORKING_DAYS))

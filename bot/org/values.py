@@ -69,6 +69,18 @@ def parse_name(value: object) -> str:
     return text
 
 
+def parse_text(max_length: int) -> Callable[[object], str]:
+    """A parser for a short text shown to people: not empty, at most ``max_length`` characters."""
+
+    def parse(value: object) -> str:
+        text = parse_string(value).strip()
+        if len(text) > max_length:
+            raise ValueError(f"must be at most {max_length} characters, not {len(text)}")
+        return text
+
+    return parse
+
+
 def parse_channel_id(value: object) -> str:
     text = parse_string(value)
     if not CHANNEL_ID.fullmatch(text):
