@@ -12,6 +12,7 @@ class Callback(StrEnum):
     RATING_COMMENT = "rating_comment_modal"
     RETRO_ENTRY = "retro_entry_modal"
     RETRO_ACTION = "retro_action_modal"
+    CHECKUP = "checkup_modal"
 
 
 class Action(StrEnum):
@@ -32,6 +33,7 @@ class Action(StrEnum):
     RETRO_ADD_ACTION = "retro_add_action"
     RETRO_ACTION_DONE = "retro_action_done"
     FULL_REPORT = "report_full"  # App Home's button; value: the department id
+    CHECKUP_OPEN = "checkup_open"  # the check-up DM's button; value: the check-up id
     # inputs inside modals
     DEPARTMENT = "department"
     PRIORITY = "priority"
@@ -50,6 +52,8 @@ class Action(StrEnum):
     RETRO_SIGN = "retro_sign"
     RETRO_OWNER = "retro_owner"
     RETRO_DUE = "retro_due"
+    CHECKUP_QUESTIONS = "checkup_questions"
+    CHECKUP_OBSTACLE = "checkup_obstacle"
 
 
 class BlockId(StrEnum):
@@ -74,3 +78,5 @@ class BlockId(StrEnum):
     RETRO_OWNER = "retro_owner"
     RETRO_DUE = "retro_due"
     RETRO_ACTIONS = "retro_actions"
+    CHECKUP_ABOUT = "checkup_about"  # a prefix: checkup_about:{department id}, the statements about it
+    CHECKUP_OBSTACLE = "checkup_obstacle"  # a prefix likewise: what gets in the way between us and them

@@ -9,6 +9,7 @@ person who answered.
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -44,6 +45,8 @@ class Checkup(SQLModel, table=True):
     """When the nudges were owed (in the same transaction as their outbox rows): one nudge per check-up."""
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     invited: int = 0
+    traffic: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    """Requests filed in the 90 days before it opened, by provider and customer: {provider: {customer: count}}."""
 
 
 class CheckupResponse(SQLModel, table=True):

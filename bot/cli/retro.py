@@ -3,10 +3,9 @@
 import argparse
 
 from bot.cli.sla import instant
-from bot.cli.support import CliError, build_deps, open_database
+from bot.cli.support import CliError, checked_deps
 from bot.clock import system_clock
-from bot.config import Settings, explain_missing
-from bot.deps import Deps
+from bot.config import Settings
 from bot.errors import NotAllowed, NotFound
 from bot.retros import outbound
 from bot.retros import service as retros
@@ -16,7 +15,7 @@ OWED = " (Slack did not take it yet: the scheduler will send it)"
 
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
-    deps = _checked_deps(settings)
+    deps = checked_deps(settings)
     at = args.at or system_clock()
     try:
         with deps.session_scope() as session:
@@ -35,7 +34,7 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
-    deps = _checked_deps(settings)
+    deps = checked_deps(settings)
     at = args.at or system_clock()
     try:
         with deps.session_scope() as session:
@@ -47,13 +46,6 @@ def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
         posted = outbound.summary_posted(session, retro_id)
     print(f"Retro {args.retro} closed; {int(posted)} summary posted{'' if posted else OWED}.")
     return 0
-
-
-def _checked_deps(settings: Settings) -> Deps:
-    missing = [name for name in settings.missing_for("http") if name == "SLACK_BOT_TOKEN"]
-    if missing:
-        raise CliError(explain_missing(missing))
-    return build_deps(settings, open_database(settings))
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from bot.cli.startup import CliError, connect
 from bot.clock import Clock, system_clock
-from bot.config import Settings
+from bot.config import Settings, explain_missing
 from bot.deps import Deps
 from bot.follow_ups import FollowUps
 from bot.org.apply import apply_org
@@ -20,7 +20,15 @@ from bot.slack.sender import CALL_TIMEOUT_S, Sender
 from storage import migrate
 from storage.db import is_sqlite, session_factory
 
-__all__ = ["CliError", "apply_org_file", "build_deps", "existing_database", "load_org_file", "open_database"]
+__all__ = [
+    "CliError",
+    "apply_org_file",
+    "build_deps",
+    "checked_deps",
+    "existing_database",
+    "load_org_file",
+    "open_database",
+]
 
 log = logging.getLogger("inhouse")
 
@@ -104,3 +112,11 @@ def build_deps(
         after_ack=after_ack,
         outbox=sender,
     )
+
+
+def checked_deps(settings: Settings) -> Deps:
+    """Deps for a command that talks to Slack (the bot token) on a current database."""
+    missing = [name for name in settings.missing_for("http") if name == "SLACK_BOT_TOKEN"]
+    if missing:
+        raise CliError(explain_missing(missing))
+    return build_deps(settings, open_database(settings))

@@ -12,6 +12,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.checkups.tick import checkup_tick
 from bot.deps import Deps
 from bot.jobs import scheduled as jobs
 from bot.retros import tick as retro_tick
@@ -69,6 +70,14 @@ def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
         args=[deps],
         id="retro_tick",
         name="Retrospectives: open, close, nudge (periods computed from the org's crons)",
+        next_run_time=deps.clock(),
+    )
+    scheduler.add_job(
+        checkup_tick,
+        IntervalTrigger(seconds=SLA_TICK_SECONDS, timezone=UTC),
+        args=[deps],
+        id="checkup_tick",
+        name="Check-ups: close, open, nudge (periods computed from the org's crons)",
         next_run_time=deps.clock(),
     )
     scheduler.add_job(

@@ -14,6 +14,7 @@ from bot.domain.alerts import Level, Metric
 from bot.domain.feedback import Direction
 from bot.domain.lifecycle import EventKind
 from storage import feedback as feedback_store
+from storage.checkup_models import CheckupSeed
 from storage.feedback_models import Rating
 from storage.models import Department, Request, RequestEvent, SlaAlert
 
@@ -26,6 +27,18 @@ def gather(session: Session, departments: list[str], since: datetime, until: dat
         return [_service(session, departments[0], None, since, until)]
     first, second = departments
     return [_service(session, first, second, since, until), _service(session, second, first, since, until)]
+
+
+def checkup(session: Session, seeds: list[CheckupSeed]) -> list[Facts]:
+    """What people of one department wrote in the check-up about what gets in the way with another, without names,
+    per (department, other department), in the order the close left them (sorted, which says nothing of who)."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for seed in sorted(seeds, key=lambda seed: seed.id or 0):
+        grouped.setdefault((seed.department_id, seed.about_id), []).append(seed.text)
+    return [
+        {"from": _name(session, department), "about": _name(session, about), "texts": texts}
+        for (department, about), texts in sorted(grouped.items())
+    ]
 
 
 def _service(session: Session, provider: str, customer: str | None, since: datetime, until: datetime) -> Facts:

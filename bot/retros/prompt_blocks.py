@@ -27,6 +27,9 @@ from bot.slack.message import Message
 from bot.slack.text import day, escape, escaped, span, when
 
 TEXT_MAX = 2000
+SECTION_TEXT = 3000  # Slack's limit for a section's text
+SEED_LINE = 400  # characters of one check-up answer in a retro's prompt
+SEED_SECTIONS = 8  # check-up seeds shown in a prompt (a message takes 50 blocks); the rest are counted
 SIGN = "sign"
 
 
@@ -65,6 +68,26 @@ def service_facts(service: dict[str, Any]) -> str:
     )
 
 
+def checkup_seed(seed: dict[str, Any]) -> str:
+    """What people wrote in the check-up, as bullets, as many as fit a section (3,000 characters)."""
+    texts = [str(text).replace("\n", " ") for text in seed["texts"]]
+    head = (
+        f"*From the check-up: what gets in the way, say {len(texts)} people of {escape(str(seed['from']))} "
+        f"about {escape(str(seed['about']))}*"
+    )
+    lines = [head]
+    for shown, text in enumerate(texts):
+        line = f"• {escaped(text, SEED_LINE)}"
+        if len("\n".join([*lines, line])) > SECTION_TEXT - len(_more(len(texts))):
+            return "\n".join([*lines, _more(len(texts) - shown)])
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _more(count: int) -> str:
+    return f"…and {count} more"
+
+
 def review_line(action: ActionView) -> str:
     mark = ":white_check_mark: done" if action.status == domain.DONE else ":arrow_right_hook: carried over"
     return f"• {escaped(action.text, 300)}: {mention(action.owner_id)}, due {day(action.due_on)}, {mark}"
@@ -86,6 +109,10 @@ def prompt(retro: RetroView) -> Message:
         )
     blocks: list[Block] = [SectionBlock(text=head), ContextBlock(elements=[MarkdownTextObject(text=hint)])]
     blocks += [SectionBlock(text=service_facts(service)) for service in retro.services]
+    blocks += [SectionBlock(text=checkup_seed(seed)) for seed in retro.checkup[:SEED_SECTIONS]]
+    if len(retro.checkup) > SEED_SECTIONS:
+        more = f"…and what {len(retro.checkup) - SEED_SECTIONS} more departments wrote in the check-up."
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     if retro.review:
         lines = "\n".join(review_line(action) for action in retro.review)
         blocks.append(SectionBlock(text=f"*Action items from the last retro*\n{lines}"[:3000]))

@@ -20,6 +20,7 @@ from bot.retros import facts as retro_facts
 from bot.retros.periods import Period, period_of, previous_start
 from bot.retros.views import ActionView, RetroView, action_view, mention, retro_view, title
 from bot.slack.payloads import is_user_id
+from storage import checkups as checkup_seeds
 from storage import directory
 from storage.models import Department
 from storage.retro_models import Retro, RetroAction, RetroEntry, RetroSchedule
@@ -175,6 +176,10 @@ def _open(session: Session, schedule: RetroSchedule, period: Period, now: dateti
             session.add(retro)
     except IntegrityError:  # another scheduler opened it first
         return None
+    assert retro.id is not None
+    seeds = checkup_seeds.take_seeds(session, list(schedule.departments), retro.id)
+    if seeds:
+        retro.facts = {**retro.facts, "checkup": retro_facts.checkup(session, seeds)}
     if previous is not None:
         for action in _actions_of(session, previous.id):
             if action.status == domain.OPEN:

@@ -44,6 +44,8 @@ class RetroView:
     """Entries so far by kind, and ``action`` for action items: the only thing shown before the close."""
     review: list[ActionView] = field(default_factory=list)
     """The previous retro's action items: done, or carried over into this one."""
+    checkup: list[dict[str, Any]] = field(default_factory=list)
+    """From the last check-up: what people of one department wrote gets in the way with the other (no names)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def retro_view(session: Session, retro: Retro) -> RetroView:
         services=list(retro.facts.get("services", [])),
         counts=dict(kinds),
         review=review,
+        checkup=list(retro.facts.get("checkup", [])),
     )
 
 

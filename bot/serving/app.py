@@ -9,6 +9,7 @@ from slack_bolt.context import BoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 
+import handlers.checkups
 import handlers.feedback
 import handlers.home
 import handlers.inhouse
@@ -93,6 +94,7 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
         handlers.ratings,
         handlers.retros,
         handlers.inhouse,
+        handlers.checkups,
     ):
         module.register(app)
     return app

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("nudged_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("invited", sa.Integer(), nullable=False),
+        sa.Column("traffic", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["schedule_id"], ["checkup_schedule.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("schedule_id", "period_start", name="uq_checkup_schedule_period"),
