@@ -36,6 +36,9 @@ class Action(StrEnum):
     CHECKUP_OPEN = "checkup_open"  # the check-up DM's button; value: the check-up id
     # inputs inside modals
     DEPARTMENT = "department"
+    SERVICE = "service"
+    FIELD = "service_field"  # every field of a service: its block tells them apart
+    REQUESTER = "requester"
     PRIORITY = "priority"
     DESCRIPTION = "description"
     NEEDED_BY = "needed_by"
@@ -58,7 +61,10 @@ class Action(StrEnum):
 
 class BlockId(StrEnum):
     DEPARTMENT = "department"
-    PRIORITY = "priority"
+    SERVICE = "service"  # a prefix: service:{department}, one menu per department (bot.requests.request_modal)
+    FIELD = "service_field"  # a prefix: service_field:{service}:{field}
+    REQUESTER = "requester"
+    PRIORITY = "priority"  # alone, or priority:{service} (a service starts it at its own)
     DESCRIPTION = "description"
     NEEDED_BY = "needed_by"
     REQUESTER_DEPARTMENT = "requester_department"

@@ -19,12 +19,13 @@ from bot.errors import NotFound
 from bot.ids import Action, BlockId, Callback
 from bot.ratings import outbound as rating_prompts
 from bot.ratings import service as ratings
-from bot.requests import filing, form_input, outbound
+from bot.requests import drafting, filing, form_input, outbound
 from bot.requests import service as requests
-from bot.requests.modals import request_modal, resolve_modal, setup_needed_modal, transfer_modal
+from bot.requests.modals import resolve_modal, setup_needed_modal, transfer_modal
+from bot.requests.request_modal import request_modal
 from bot.slack import payloads
 from bot.slack.forms import Errors
-from bot.slack.modals import open_modal
+from bot.slack.modals import open_modal, update_modal
 from bot.slack.payloads import Malformed
 from bot.slack.text import PRIORITY_LABELS
 from handlers.after_ack import after_ack
@@ -59,14 +60,25 @@ def handle_request_command(ack: Ack, command: dict[str, Any], client: WebClient,
 
 def _open_request_modal(user: str, trigger_id: str, text: str, client: WebClient, respond: Respond, deps: Deps) -> None:
     with deps.read_scope() as session:
-        departments = requests.departments(session)
-        knows_home = requests.knows_home(session, user)
-    if not departments:
-        open_modal(client, private(respond), trigger_id, setup_needed_modal())
-        return
-    provider, description = form_input.split_prefill(text, dict(departments))
-    view = request_modal(departments, provider=provider, description=description, ask_home_department=not knows_home)
+        form = drafting.new_form(session, user, text)
+    view = request_modal(form) if form is not None else setup_needed_modal()
     open_modal(client, private(respond), trigger_id, view)
+
+
+def handle_request_choice(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    """A department or a service chosen in the request modal: the modal shows what that one offers and asks."""
+    ack()
+    read = payloads.view_choice(body)
+    if isinstance(read, Malformed) or read.callback_id != Callback.REQUEST:
+        return  # the same selects in other modals dispatch nothing; a malformed payload has no modal to update
+    work = partial(_update_request_modal, read, client, deps)
+    after_ack(deps, work, f"updating the request modal after a {read.action_id} choice", urgent=True)
+
+
+def _update_request_modal(read: payloads.ViewChoice, client: WebClient, deps: Deps) -> None:
+    with deps.read_scope() as session:
+        form = drafting.updated_form(session, read.user, read.values)
+    update_modal(client, read.view_id, read.view_hash, request_modal(form))
 
 
 # Buttons on the card
@@ -189,14 +201,13 @@ def handle_request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any
     if isinstance(read, Malformed):
         _unreadable_form(ack, BlockId.DESCRIPTION, "request form", read)
         return
-    now = deps.clock()
-    draft = form_input.parse_request(read.values, today=now.date())
-    if isinstance(draft, Errors):
-        ack(response_action="errors", errors=draft.by_block)
-        return
-    request = None  # stays None when this modal was submitted before (a double submit): it answers the same
+    now, request = deps.clock(), None  # stays None when this modal was submitted before (a double submit)
     try:
         with deps.read_scope() as session:  # the reads, outside the writer's turn
+            draft = form_input.parse_request(read.values, today=now.date(), catalog=drafting.catalog(session))
+            if isinstance(draft, Errors):
+                ack(response_action="errors", errors=draft.by_block)
+                return
             filed = requests.filed_from(session, read.view_id) is not None
             prepared = None if filed else filing.prepare_filing(session, draft, read.user, now, view_id=read.view_id)
         if prepared is not None:
@@ -302,6 +313,8 @@ def handle_message(event: dict[str, Any], deps: Deps) -> None:
 
 def register(app: App) -> None:
     app.command("/request")(handle_request_command)
+    app.action(Action.DEPARTMENT)(handle_request_choice)
+    app.action(Action.SERVICE)(handle_request_choice)
     for action_id in _CLICKS:
         app.action(action_id)(handle_click)
     app.action(Action.RESOLVE)(handle_resolve_click)

@@ -5,7 +5,7 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from bot.domain.agreements import best_match
+from bot.domain.agreements import best_match, targets_for
 from bot.domain.alerts import Metric
 from bot.domain.durations import Duration, parse_duration
 from bot.domain.sla import BusinessCalendar
@@ -18,7 +18,7 @@ DEFAULT_WARN_AT = 0.75
 class Promise:
     """A snapshot of the agreement and calendar: later edits of the org file do not change it."""
 
-    agreement_id: int
+    agreement_id: int | None  # None when the service's own targets are the whole promise
     first_response: str
     resolution: str
     calendar_id: str
@@ -59,23 +59,29 @@ class Provider(Protocol):
     def calendar_id(self) -> str: ...
 
 
-def promise_for(session: Session, provider: Provider, customer: str | None, priority: str) -> Promise | None:
-    """The agreement for the customer department ``customer`` (None: unknown, so it owes no answer in time)."""
+def promise_for(
+    session: Session, provider: Provider, customer: str | None, priority: str, service_id: str | None = None
+) -> Promise | None:
+    """The agreement for the customer department ``customer`` (None: unknown, so it owes no answer in time), with
+    the targets of the service ``service_id`` where it sets its own (only while the service's department provides).
+    """
     org = org_snapshot.current(session)
     agreement = best_match(org.agreements.get(provider.id, ()), customer, priority)
-    if agreement is None or agreement.id is None:
+    service = org.services.get(service_id) if service_id else None
+    targets = targets_for(service if service is not None and service.department == provider.id else None, agreement)
+    if targets is None:
         return None
     customer_department = org.departments.get(customer) if customer is not None else None
     answer_calendar = None
-    if agreement.customer_response is not None and customer_department is not None:
+    if agreement is not None and agreement.customer_response is not None and customer_department is not None:
         answer_calendar = directory.calendar_spec(session, customer_department.calendar_id)
     return Promise(
-        agreement_id=agreement.id,
-        first_response=agreement.first_response,
-        resolution=agreement.resolution,
+        agreement_id=agreement.id if agreement is not None else None,
+        first_response=targets[0],
+        resolution=targets[1],
         calendar_id=provider.calendar_id,
         calendar=directory.calendar_spec(session, provider.calendar_id),
         warn_at=float(org.settings.get("warn_at", DEFAULT_WARN_AT)),
-        customer_response=agreement.customer_response if answer_calendar is not None else None,
+        customer_response=agreement.customer_response if agreement and answer_calendar else None,
         customer_calendar=answer_calendar,
     )

@@ -1,6 +1,7 @@
 """The request card in the provider's channel, its thread notes, and the requester's DMs."""
 
 from collections.abc import Sequence
+from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -17,10 +18,12 @@ from slack_sdk.models.blocks import (
 from bot.domain.alerts import Metric
 from bot.domain.feedback import COMMENT_MAX, Direction, RequestRating
 from bot.domain.lifecycle import EventKind, State
+from bot.domain.services import Answer
 from bot.feedback.blocks import stars
 from bot.ids import Action, BlockId
 from bot.requests.service import RequestSnapshot
 from bot.slack.message import Message
+from bot.slack.payloads import is_user_id
 from bot.slack.text import PRIORITY_LABELS, day, escape, escaped, request_ref, user, when
 
 SECTION_TEXT_MAX = 3000
@@ -56,7 +59,32 @@ _BUTTONS: dict[State, tuple[tuple[Action, str, str | None], ...]] = {
 def _title(request: RequestSnapshot) -> str:
     origin = f" ({escape(request.requester_department_name)})" if request.requester_department_name else ""
     priority = PRIORITY_LABELS.get(request.priority, request.priority)
-    return f"*{request_ref(request.number)}* · {priority} priority · from {user(request.requester_id)}{origin}"
+    service = f" · {escape(request.service_name)}" if request.service_name else ""
+    return f"*{request_ref(request.number)}*{service} · {priority} priority · from {user(request.requester_id)}{origin}"
+
+
+ANSWERS_MAX = 1500  # of the card's description section: the description keeps the rest
+
+
+def _details(request: RequestSnapshot) -> str:
+    """The description, then the answers to the service's fields, within one section's limit."""
+    if not request.answers:
+        return escaped(request.description, SECTION_TEXT_MAX)
+    each = ANSWERS_MAX // len(request.answers)  # a line's share, label and value
+    lines = []
+    for answer in request.answers:
+        label = escaped(answer.label, each // 2)
+        lines.append(f"*{label}:* {_shown(answer, each - len(label) - 4)}")
+    answers = "\n".join(lines)
+    return escaped(request.description, SECTION_TEXT_MAX - len(answers) - 2) + "\n\n" + answers
+
+
+def _shown(answer: Answer, limit: int) -> str:
+    if answer.type == "user" and is_user_id(answer.value):
+        return user(answer.value)
+    if answer.type == "date":
+        return day(date.fromisoformat(answer.value))
+    return escaped(answer.value, limit)
 
 
 _OVERDUE = {Metric.FIRST_RESPONSE: "first response overdue", Metric.RESOLUTION: "resolution overdue"}
@@ -106,7 +134,7 @@ def _buttons(request: RequestSnapshot) -> ActionsBlock:
 def request_card(request: RequestSnapshot) -> Message:
     blocks: list[Block] = [
         SectionBlock(text=_title(request)),
-        SectionBlock(text=escaped(request.description, SECTION_TEXT_MAX)),
+        SectionBlock(text=_details(request)),
         SectionBlock(text=_status_line(request)),
     ]
     if request.state is State.RESOLVED and request.resolution_note:

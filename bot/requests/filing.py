@@ -63,6 +63,8 @@ def prepare_filing(
         created_at=now,
         updated_at=now,
         view_id=view_id,
+        service_id=draft.service_id,
+        answers=[answer.to_dict() for answer in draft.answers] or None,
     )
     apply_promise(session, request, provider, now)
     request.next_check_at = sla_clocks.first_check(request)
@@ -97,7 +99,9 @@ def file_request(session: Session, filing: Filing) -> RequestSnapshot | None:
     rows.insert_returning_id(session, row)
     request.card_key = card_key(request.id)  # its number is known only now
     set_card_key(session, request.id, request.card_key)
-    return snapshot_of(request, filing.provider, filing.customer_name)  # a new request: no alerts, no ratings
+    service = org_snapshot.current(session).services.get(request.service_id or "")
+    # a new request: no alerts, no ratings
+    return snapshot_of(request, filing.provider, filing.customer_name, service_name=service.name if service else None)
 
 
 def open_request(session: Session, draft: RequestDraft, requester: str, now: datetime) -> RequestSnapshot:

@@ -1,10 +1,9 @@
-"""The modals of a request: file it, resolve it, transfer it."""
+"""The modals about a request: resolve it, transfer it (filing one: ``bot.requests.request_modal``)."""
 
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
     Block,
-    DatePickerElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -15,9 +14,8 @@ from slack_sdk.models.views import View
 
 from bot.ids import Action, BlockId, Callback
 from bot.requests.service import RequestSnapshot
-from bot.slack.text import PRIORITY_LABELS, escape, request_ref
+from bot.slack.text import escape, request_ref
 
-DESCRIPTION_MAX = 2000
 NOTE_MAX = 1000
 
 
@@ -28,67 +26,6 @@ def _department_options(departments: Sequence[tuple[str, str]]) -> list[Option]:
 def _select(action_id: str, options: list[Option], initial: str | None, placeholder: str) -> StaticSelectElement:
     chosen = next((option for option in options if option.value == initial), None)
     return StaticSelectElement(action_id=action_id, options=options, initial_option=chosen, placeholder=placeholder)
-
-
-def request_modal(
-    departments: Sequence[tuple[str, str]],
-    *,
-    provider: str | None = None,
-    description: str = "",
-    ask_home_department: bool = False,
-) -> View:
-    """The /request modal; ``departments`` are (id, name) pairs, ``provider`` preselects one."""
-    options = _department_options(departments)
-    blocks: list[Block] = [
-        InputBlock(
-            block_id=BlockId.DEPARTMENT,
-            label="Which department?",
-            element=_select(Action.DEPARTMENT, options, provider, "Choose a department"),
-        ),
-        InputBlock(
-            block_id=BlockId.PRIORITY,
-            label="Priority",
-            element=_select(
-                Action.PRIORITY,
-                [Option(value=value, label=label) for value, label in PRIORITY_LABELS.items()],
-                "normal",
-                "Choose a priority",
-            ),
-        ),
-        InputBlock(
-            block_id=BlockId.DESCRIPTION,
-            label="What do you need?",
-            element=PlainTextInputElement(
-                action_id=Action.DESCRIPTION,
-                multiline=True,
-                max_length=DESCRIPTION_MAX,
-                initial_value=description[:DESCRIPTION_MAX] or None,
-            ),
-        ),
-        InputBlock(
-            block_id=BlockId.NEEDED_BY,
-            label="Needed by",
-            optional=True,
-            element=DatePickerElement(action_id=Action.NEEDED_BY),
-        ),
-    ]
-    if ask_home_department:
-        blocks.append(
-            InputBlock(
-                block_id=BlockId.REQUESTER_DEPARTMENT,
-                label="Which department are you in?",
-                hint="We ask once and remember it.",
-                element=_select(Action.REQUESTER_DEPARTMENT, options, None, "Your department"),
-            )
-        )
-    return View(
-        type="modal",
-        callback_id=Callback.REQUEST,
-        title="New request",
-        submit="Send",
-        close="Cancel",
-        blocks=blocks,
-    )
 
 
 def about_request(

@@ -15,8 +15,9 @@ from bot.domain import lifecycle
 from bot.domain.alerts import Level, Metric
 from bot.domain.feedback import RequestRating
 from bot.domain.lifecycle import Event, EventKind, Priority, State, Status
+from bot.domain.services import Answer
 from bot.errors import NotAllowed, NotFound
-from storage import directory
+from storage import directory, org_snapshot
 from storage import feedback as feedback_store
 from storage.models import Department, Request, RequestEvent
 
@@ -30,6 +31,8 @@ class RequestDraft:
     description: str
     needed_by: date | None = None
     requester_department_id: str | None = None  # asked only when we do not know it
+    service_id: str | None = None  # what it asks for, from the provider's catalog
+    answers: tuple[Answer, ...] = ()  # to that service's fields
 
 
 class ShownProvider(Provider, Protocol):
@@ -69,6 +72,8 @@ class RequestSnapshot:
     ratings: tuple[RequestRating, ...] = ()  # shown on the card once given
     card_key: str | None = None  # the outbox row that posts the current card (its ts is card_ts once posted)
     event_id: int | None = None  # the log event of the change this snapshot comes from; None for a lookup
+    service_name: str | None = None  # the service it was filed for, if any
+    answers: tuple[Answer, ...] = ()  # to that service's fields
 
 
 def card_key(number: int, k: int = 0) -> str:
@@ -127,7 +132,8 @@ def change_priority(session: Session, number: int, actor: str, priority: str, no
     event_id = _transition(session, request, Event(EventKind.REPRIORITIZED, actor, now, note=priority))
     request.priority = priority
     provider = _department(session, request.provider_id)
-    sla_clocks.retarget(request, promise_for(session, provider, request.requester_department_id, priority), now)
+    promise = promise_for(session, provider, request.requester_department_id, priority, request.service_id)
+    sla_clocks.retarget(request, promise, now)
     sla_clocks.schedule_next_check(session, request)
     session.add(request)
     session.flush()
@@ -232,7 +238,13 @@ def snapshot(session: Session, request: Request) -> RequestSnapshot:
         customer.name if customer is not None else None,
         overdue=_overdue(session, request),
         ratings=tuple(feedback_store.request_ratings(session, request.id)),
+        service_name=_service_name(session, request.service_id),
     )
+
+
+def _service_name(session: Session, service_id: str | None) -> str | None:
+    service = org_snapshot.current(session).services.get(service_id) if service_id else None
+    return service.name if service is not None else None
 
 
 def snapshot_of(
@@ -242,6 +254,7 @@ def snapshot_of(
     *,
     overdue: tuple[Metric, ...] = (),
     ratings: tuple[RequestRating, ...] = (),
+    service_name: str | None = None,
 ) -> RequestSnapshot:
     assert request.id is not None
     return RequestSnapshot(
@@ -267,6 +280,8 @@ def snapshot_of(
         overdue=overdue,
         ratings=ratings,
         card_key=request.card_key,
+        service_name=service_name,
+        answers=tuple(Answer.from_dict(answer) for answer in request.answers or ()),
     )
 
 
@@ -300,7 +315,7 @@ def _require_staff(session: Session, department_id: str, user: str) -> None:
 
 
 def apply_promise(session: Session, request: Request, provider: Provider, now: datetime) -> None:
-    promise = promise_for(session, provider, request.requester_department_id, request.priority)
+    promise = promise_for(session, provider, request.requester_department_id, request.priority, request.service_id)
     request.promise = promise.to_dict() if promise else None
     request.first_response_due = request.resolution_due = None
     sla_clocks.start(request, sla_clocks.METRICS, now)

@@ -1,4 +1,4 @@
-"""Opening a modal from a trigger, and what to tell the user when Slack no longer accepts it."""
+"""Opening a modal from a trigger (and what to tell the user when Slack no longer accepts it), updating an open one."""
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -17,5 +17,20 @@ def open_modal(client: WebClient, respond: Respond, trigger_id: str, view: View)
         if error.response.get("error") not in TRIGGER_GONE:
             raise
         respond(text=TOO_SLOW, response_type="ephemeral", replace_original=False)
+        return False
+    return True
+
+
+GONE_OR_NEWER = ("hash_conflict", "not_found")
+
+
+def update_modal(client: WebClient, view_id: str, view_hash: str, view: View) -> bool:
+    """Replace the open modal ``view_id`` as it was at ``view_hash``. Whether it was replaced: not when the person
+    closed it, or when a newer update already replaced it (their later choice, whose own update follows)."""
+    try:
+        client.views_update(view_id=view_id, hash=view_hash, view=view)
+    except SlackApiError as error:
+        if error.response.get("error") not in GONE_OR_NEWER:
+            raise
         return False
     return True

@@ -130,6 +130,44 @@ def selected_value(body: dict[str, Any]) -> tuple[Click, str] | Malformed:
     return (read, value) if value else Malformed("the selected option is missing")
 
 
+@dataclass(frozen=True)
+class ViewChoice:
+    """A choice made inside an open modal (a select with ``dispatch_action``): who, in which view, and its state."""
+
+    user: str
+    action_id: str
+    callback_id: str
+    view_id: str
+    view_hash: str
+    values: StateValues
+    private_metadata: str
+
+
+def view_choice(body: dict[str, Any]) -> ViewChoice | Malformed:
+    """A ``block_actions`` payload from a modal: the view it came from, with the state of its inputs."""
+    read = click(body)
+    if isinstance(read, Malformed):
+        return read
+    view = _dict(body.get("view"))
+    if view is None:
+        return Malformed("the view is missing")
+    as_submission = submission(body, view)
+    if isinstance(as_submission, Malformed):
+        return as_submission
+    callback_id, view_hash = _str(view.get("callback_id")), _str(view.get("hash"))
+    if callback_id is None or view_hash is None:
+        return Malformed("the view's callback_id or hash is missing")
+    return ViewChoice(
+        user=read.user,
+        action_id=read.action_id,
+        callback_id=callback_id,
+        view_id=as_submission.view_id,
+        view_hash=view_hash,
+        values=as_submission.values,
+        private_metadata=as_submission.private_metadata,
+    )
+
+
 def message_at(read: Click) -> tuple[str, str] | Malformed:
     """Where the clicked message is: (channel, ts)."""
     if read.channel is None or _ID_LIKE.fullmatch(read.channel) is None:

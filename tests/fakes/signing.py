@@ -130,17 +130,25 @@ class SlackSigner:
         block_id: str | None = None,
         selected_option: str | Json | None = None,
         view: Json | str | None = None,
+        values: Mapping[str, Mapping[str, Json]] | None = None,
     ) -> SlackRequest:
         """A click or selection on an element of a message (``message_ts``/``message``) or a view (``view``).
 
         The element is looked up by ``action_id`` (and ``block_id``, or a button's ``value``) in the blocks the
         app posted (``message``, or the fake's copy of ``message_ts``), so the action echoes it like Slack's;
-        ValueError if the blocks have no such element.
+        ValueError if the blocks have no such element. In a view, the state holds every input (``values`` as
+        filled in so far, the rest as shown) and, as in Slack, the choice the action reports.
         """
         trigger_id = self._trigger_id(user_id, trigger_id)
         if view is not None:
             shown = self._view(view)
-            shown["state"] = {"values": state_values(shown.get("blocks") or [], {})}
+            blocks = shown.get("blocks") or []
+            action = _action(blocks, action_id, value, block_id, selected_option)
+            chosen = {key: action[key] for key in ("selected_option",) if key in action}
+            if chosen and any(b.get("block_id") == action["block_id"] for b in blocks if b.get("type") == "input"):
+                chosen_values = {action["block_id"]: {action_id: {"type": action["type"], **chosen}}}
+                values = {**(values or {}), **chosen_values}
+            shown["state"] = {"values": state_values(blocks, values or {})}
             surface: Json = {"view": shown}
             container: Json = {"type": "view", "view_id": shown["id"]}
         else:
