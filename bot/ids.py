@@ -7,6 +7,8 @@ class Callback(StrEnum):
     REQUEST = "request_modal"
     RESOLVE = "resolve_modal"
     TRANSFER = "transfer_modal"
+    PAUSE = "pause_modal"  # waiting on the requester: what the provider asks them
+    ANSWER = "answer_modal"  # the requester's answer, from their DM
     FEEDBACK = "feedback_modal"
     FEEDBACK_REPLY = "feedback_reply_modal"
     RATING_COMMENT = "rating_comment_modal"
@@ -25,6 +27,7 @@ class Action(StrEnum):
     TAKE = "request_take"
     CHANGE_PRIORITY = "request_priority"
     OPEN_CARD = "request_open_card"
+    ANSWER = "request_answer"  # Reply, in the requester's DMs while a request waits on them
     FEEDBACK_REPLY = "feedback_reply"
     RATE_SERVICE = "rate_service"  # a prefix: the buttons are rate_service_1 … rate_service_5
     RATE_REQUEST = "rate_request"  # a prefix, likewise

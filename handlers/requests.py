@@ -37,7 +37,6 @@ CANNOT_SAVE = "Inhouse cannot save requests right now. Please try again in a mom
 
 _CLICKS = {
     Action.ACKNOWLEDGE: EventKind.ACKNOWLEDGED,
-    Action.PAUSE: EventKind.PAUSED,
     Action.RESUME: EventKind.RESUMED,
     Action.REOPEN: EventKind.REOPENED,
     Action.TAKE: EventKind.ASSIGNED,
@@ -292,7 +291,8 @@ def handle_transfer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, An
 
 
 def handle_message(event: dict[str, Any], deps: Deps) -> None:
-    """A person's reply in a card's thread; the provider's first one is the request's first response."""
+    """A person's reply in a card's thread: the provider's first is the request's first response, the requester's
+    first while it waits on them their answer (it stops the customer's clock; the request keeps waiting)."""
     thread_ts, user, channel = (
         payloads.event_text(event, "thread_ts"),
         payloads.event_user(event),

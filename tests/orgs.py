@@ -57,3 +57,16 @@ def org_without_hr() -> str:
     before_hr, after_hr = TEST_ORG.split("[departments.hr]")
     without_hr = before_hr + "[departments.sales]" + after_hr.split("[departments.sales]")[1]
     return without_hr.split('[[agreements]]\nprovider = "hr"')[0]
+
+
+# TEST_ORG where IT's normal agreement asks its customers to answer within 4h of theirs while a request waits on
+# them, and Sales works in New York: 09:00-17:00 there is 14:00-22:00 UTC in November.
+_SALES = '[departments.sales]\nname = "Sales"\nchannel = "C0SALES"\nmanagers = ["U0SALESMGR"]\nmembers = ["U0SAM"]\n'
+SALES_IN_NEW_YORK = TEST_ORG.replace(
+    _SALES + 'calendar = "office"',
+    '[calendars.new_york]\ntimezone = "America/New_York"\ndays = "mon-fri"\nhours = "09:00-17:00"\n\n'
+    + _SALES
+    + 'calendar = "new_york"',
+).replace(
+    'first_response = "4h"\nresolution = "2d"', 'first_response = "4h"\nresolution = "2d"\ncustomer_response = "4h"'
+)

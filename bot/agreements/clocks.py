@@ -120,9 +120,14 @@ def _run_for(
 
 
 def clocks(request: Request) -> Clocks:
-    """The instants the sweep watches: none while waiting; a metric's only until it is met."""
-    if request.state == State.WAITING or request.promise is None:
+    """The instants the sweep watches: a metric's only until it is met; while waiting, the customer's clock only."""
+    if request.promise is None:
         return Clocks()
+    if request.state == State.WAITING:  # bot.agreements.customer_clock keeps these None unless it runs
+        return Clocks(
+            customer_response_warn=request.customer_response_warn_at,
+            customer_response_due=request.customer_response_due,
+        )
     first = request.first_response_at is None
     resolving = request.state != State.RESOLVED
     return Clocks(
@@ -134,21 +139,26 @@ def clocks(request: Request) -> Clocks:
     )
 
 
+def cycle_of(request: Request, metric: Metric) -> int:
+    """The cycle a metric's alerts and outcomes count in: the current wait's for the customer's clock."""
+    return request.customer_cycle if metric is Metric.CUSTOMER_RESPONSE else request.sla_cycle
+
+
 def raised(session: Session, request: Request) -> Raised:
-    """The milestones already raised in the request's current cycle."""
-    return raised_by_request(session, [request]).get((request.id, request.sla_cycle), set())
+    """The milestones already raised in the request's current cycles."""
+    return raised_by_request(session, [request]).get(request.id, set())
 
 
-def raised_by_request(
-    session: Session, batch: list[Request]
-) -> dict[tuple[int | None, int], set[tuple[Metric, Level]]]:
-    """The milestones already raised for the batch's requests, by (request, cycle), in one query."""
+def raised_by_request(session: Session, batch: list[Request]) -> dict[int | None, Raised]:
+    """The milestones already raised in the current cycles of the batch's requests, by request, in one query."""
+    by_id = {request.id: request for request in batch}
     query = select(SlaAlert.request_id, SlaAlert.cycle, SlaAlert.metric, SlaAlert.level).where(
-        col(SlaAlert.request_id).in_([request.id for request in batch])
+        col(SlaAlert.request_id).in_(list(by_id))
     )
-    raised: dict[tuple[int | None, int], Raised] = {}
+    raised: dict[int | None, Raised] = {}
     for request_id, cycle, metric, level in session.exec(query):
-        raised.setdefault((request_id, cycle), set()).add((Metric(metric), Level(level)))
+        if cycle == cycle_of(by_id[request_id], Metric(metric)):
+            raised.setdefault(request_id, set()).add((Metric(metric), Level(level)))
     return raised
 
 

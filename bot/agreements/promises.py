@@ -72,8 +72,8 @@ def promise_for(
     if targets is None:
         return None
     customer_department = org.departments.get(customer) if customer is not None else None
-    answer_calendar = None
-    if agreement is not None and agreement.customer_response is not None and customer_department is not None:
+    answer_calendar = None  # kept even without customer_response: a priority change may still measure a wait by it
+    if customer_department is not None:
         answer_calendar = directory.calendar_spec(session, customer_department.calendar_id)
     return Promise(
         agreement_id=agreement.id if agreement is not None else None,

@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     REPRIORITIZED = "reprioritized"  # the note holds the new priority
     REPLIED = "replied"  # a public reply by the provider in the card's thread
+    ANSWERED = "answered"  # the requester's first answer while it waits on them (the request keeps waiting)
 
 
 class TransitionError(Exception):
@@ -67,6 +68,7 @@ _ALLOWED_FROM: dict[EventKind, frozenset[State]] = {
     EventKind.ASSIGNED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
     EventKind.REPRIORITIZED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
     EventKind.REPLIED: frozenset({State.OPEN, State.ACKNOWLEDGED, State.WAITING}),
+    EventKind.ANSWERED: frozenset({State.WAITING}),
 }
 
 _REFUSALS: dict[State, str] = {
@@ -98,7 +100,7 @@ def apply(status: Status, event: Event) -> Status:
         case EventKind.ASSIGNED:  # someone takes the request over, e.g. from a breach alert
             state = State.ACKNOWLEDGED if status.state is State.OPEN else status.state
             return replace(status, state=state, assignee=event.actor, first_response_at=first_response)
-        case EventKind.REPRIORITIZED:
+        case EventKind.REPRIORITIZED | EventKind.ANSWERED:  # the provider resumes when it has what it needs
             return status
         case EventKind.REPLIED:
             return replace(status, first_response_at=first_response)

@@ -87,7 +87,11 @@ def _shown(answer: Answer, limit: int) -> str:
     return escaped(answer.value, limit)
 
 
-_OVERDUE = {Metric.FIRST_RESPONSE: "first response overdue", Metric.RESOLUTION: "resolution overdue"}
+_OVERDUE = {
+    Metric.FIRST_RESPONSE: "first response overdue",
+    Metric.RESOLUTION: "resolution overdue",
+    Metric.CUSTOMER_RESPONSE: "the requester's answer is overdue",
+}
 
 
 def _status_line(request: RequestSnapshot) -> str:
@@ -101,7 +105,12 @@ def _status_line(request: RequestSnapshot) -> str:
 
 def _due_lines(request: RequestSnapshot) -> list[str]:
     if request.state is State.WAITING:
-        return ["The agreement's clock is paused while waiting on the requester"]
+        lines = ["The agreement's clock is paused while waiting on the requester"]
+        if request.customer_response_due:
+            lines.append(f"Their answer is due {when(request.customer_response_due)}")
+        if request.customer_response_at:
+            lines.append(f"They answered {when(request.customer_response_at)}: resume when you have what you need")
+        return lines
     lines = []
     if request.first_response_due and request.first_response_at is None:
         lines.append(f"First response due {when(request.first_response_due)}")
@@ -209,7 +218,7 @@ def card_not_posted(request: RequestSnapshot) -> Message:
 
 _REQUESTER_UPDATES = {
     EventKind.ACKNOWLEDGED: "{actor} is working on it",
-    EventKind.PAUSED: "{actor} is waiting on you: reply to them in a DM or in {channel}",
+    EventKind.PAUSED: "{actor} is waiting on you: answer with *Reply* (it goes in the request's thread)",
     EventKind.RESUMED: "{actor} resumed work on it",
     EventKind.TRANSFERRED: "{actor} transferred it to *{provider}*",
     EventKind.RESOLVED: "{actor} resolved it",
@@ -221,13 +230,18 @@ _REQUESTER_UPDATES = {
 
 
 def requester_update(request: RequestSnapshot, kind: EventKind, actor: str, note: str | None = None) -> Message:
-    what = _REQUESTER_UPDATES[kind].format(
-        actor=user(actor), channel=f"<#{request.provider_channel}>", provider=escape(request.provider_name)
-    )
+    """The requester's DM about a change; waiting on them, with the answer's due time and *Reply*."""
+    what = _REQUESTER_UPDATES[kind].format(actor=user(actor), provider=escape(request.provider_name))
+    if kind is EventKind.PAUSED and request.customer_response_due:
+        what += f", by {when(request.customer_response_due)}"
     text = f"Your request *{request_ref(request.number)}*: {what}."
     if note:
         text += f"\n>{escaped(note, 2000)}"
-    return Message(text=f"Your request {request_ref(request.number)}: {what}.", blocks=[SectionBlock(text=text)])
+    blocks: list[Block] = [SectionBlock(text=text)]
+    if kind is EventKind.PAUSED:
+        reply = ButtonElement(text="Reply", action_id=Action.ANSWER, value=str(request.number), style="primary")
+        blocks.append(ActionsBlock(elements=[reply]))
+    return Message(text=f"Your request {request_ref(request.number)}: {what}.", blocks=blocks)
 
 
 _CARD_LABELS = {

@@ -136,7 +136,8 @@ def changed(
 
 
 def replied(session: Session, request: RequestSnapshot, now: datetime) -> None:
-    """A provider's first public reply in the card's thread: the card shows the first response."""
+    """A reply in the card's thread that changed the request (the provider's first, the requester's answer while
+    it waits on them): the card shows it."""
     card = current_card(session, request)
     if request.event_id is not None and card is not None:
         owe_about(session, request.number, [card_refresh(f"{_event_key(request)}:card", request.number, card)], now)

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.agreements import clocks as sla_clocks
-from bot.agreements import outcomes
+from bot.agreements import customer_clock, outcomes
 from bot.agreements.promises import Provider, promise_for
 from bot.domain import lifecycle
 from bot.domain.alerts import Level, Metric
@@ -74,6 +74,8 @@ class RequestSnapshot:
     event_id: int | None = None  # the log event of the change this snapshot comes from; None for a lookup
     service_name: str | None = None  # the service it was filed for, if any
     answers: tuple[Answer, ...] = ()  # to that service's fields
+    customer_response_due: datetime | None = None  # while it waits on the requester: when their answer is due
+    customer_response_at: datetime | None = None  # while it waits on the requester: when they answered
 
 
 def card_key(number: int, k: int = 0) -> str:
@@ -87,11 +89,13 @@ def _next_card_key(request: Request) -> str:
     return card_key(request.id, k)
 
 
-def act(session: Session, number: int, kind: EventKind, actor: str, now: datetime) -> RequestSnapshot:
-    """Acknowledge, pause, resume or reopen: the buttons that need nothing but a click."""
+def act(
+    session: Session, number: int, kind: EventKind, actor: str, now: datetime, note: str | None = None
+) -> RequestSnapshot:
+    """Acknowledge, pause (``note``: what the provider asks the requester), resume or reopen."""
     request = _request(session, number)
     _require_staff(session, request.provider_id, actor)
-    event_id = _transition(session, request, Event(kind, actor, now))
+    event_id = _transition(session, request, Event(kind, actor, now, note=note))
     return replace(snapshot(session, request), event_id=event_id)
 
 
@@ -141,24 +145,70 @@ def change_priority(session: Session, number: int, actor: str, priority: str, no
 
 
 def record_reply(session: Session, channel: str, thread_ts: str, author: str, now: datetime) -> RequestSnapshot | None:
-    """A provider's public reply under the card is a first response: the request, if this reply was it.
+    """A reply under the card that changes the request: the provider's first public reply (its first response), or
+    the requester's first answer while it waits on them (which stops the customer's clock). The request, if so.
 
     Idempotent, so Slack's redelivery of the same message event changes nothing.
     """
     query = select(Request).where(Request.card_channel == channel, Request.card_ts == thread_ts)
     request = session.exec(query.with_for_update()).first()
-    if request is None or request.first_response_at is not None or request.state == State.RESOLVED:
+    if request is None:
         return None
-    if not directory.is_staff(session, request.provider_id, author):
+    if _answers(request, author):
+        kind = EventKind.ANSWERED
+    elif request.first_response_at is None and request.state != State.RESOLVED:
+        if not directory.is_staff(session, request.provider_id, author):
+            return None
+        kind = EventKind.REPLIED
+    else:
         return None
-    event_id = _transition(session, request, Event(EventKind.REPLIED, author, now))
+    event_id = _transition(session, request, Event(kind, author, now))
     return replace(snapshot(session, request), event_id=event_id)
+
+
+def answer(session: Session, number: int, author: str, now: datetime) -> RequestSnapshot:
+    """The requester answers from their DM (the answer itself goes in the card's thread). While the request waits
+    on them, their first answer is logged and stops the customer's clock; later ones only go in the thread."""
+    request = _request(session, number)
+    _require_requester(request, author)
+    if not _answers(request, author):
+        return snapshot(session, request)
+    event_id = _transition(session, request, Event(EventKind.ANSWERED, author, now))
+    return replace(snapshot(session, request), event_id=event_id)
+
+
+def _require_requester(request: Request, user: str) -> None:
+    if user != request.requester_id:
+        raise NotAllowed(f"Only the requester of #{request.id} can answer here.")
+
+
+def _answers(request: Request, author: str) -> bool:
+    """Whether ``author`` answering now is the requester's first answer since the request began waiting on them."""
+    return author == request.requester_id and request.state == State.WAITING and request.customer_response_at is None
+
+
+def question(session: Session, number: int) -> str | None:
+    """What the provider asked the requester when it last set the request to wait on them (the pause's note)."""
+    query = (
+        select(RequestEvent.note)
+        .where(RequestEvent.request_id == number, RequestEvent.kind == EventKind.PAUSED)
+        .order_by(col(RequestEvent.id).desc())
+        .limit(1)
+    )
+    return session.exec(query).first()
 
 
 def check_staff(session: Session, number: int, actor: str) -> RequestSnapshot:
     """The request, if ``actor`` may work it; raises NotAllowed or NotFound otherwise."""
     request = _request(session, number, lock=False)
     _require_staff(session, request.provider_id, actor)
+    return snapshot(session, request)
+
+
+def check_requester(session: Session, number: int, user: str) -> RequestSnapshot:
+    """The request, if ``user`` filed it; raises NotAllowed or NotFound otherwise."""
+    request = _request(session, number, lock=False)
+    _require_requester(request, user)
     return snapshot(session, request)
 
 
@@ -282,14 +332,20 @@ def snapshot_of(
         card_key=request.card_key,
         service_name=service_name,
         answers=tuple(Answer.from_dict(answer) for answer in request.answers or ()),
+        customer_response_due=request.customer_response_due,
+        customer_response_at=request.customer_response_at,
     )
 
 
 def _overdue(session: Session, request: Request) -> tuple[Metric, ...]:
-    """Metrics whose breach was raised in this cycle and whose clock still runs."""
-    running = {Metric.FIRST_RESPONSE: request.first_response_at is None, Metric.RESOLUTION: request.resolved_at is None}
+    """Metrics whose breach was raised in this cycle and whose clock still runs (the customer's: this wait's)."""
+    running = {
+        Metric.FIRST_RESPONSE: request.first_response_at is None,
+        Metric.RESOLUTION: request.resolved_at is None,
+        Metric.CUSTOMER_RESPONSE: request.customer_response_due is not None,
+    }
     breached = {metric for metric, level in sla_clocks.raised(session, request) if level is Level.BREACH}
-    return tuple(metric for metric in sla_clocks.METRICS if metric in breached and running[metric])
+    return tuple(metric for metric in Metric if metric in breached and running[metric])
 
 
 def _request(session: Session, number: int, *, lock: bool = True) -> Request:
@@ -352,6 +408,7 @@ def _transition(session: Session, request: Request, event: Event) -> int:
     session.add(request)
     event_id = _append(session, request, event, department=department, waited=waited)
     outcomes.record(session, request, before, event, partial(history, session, request.id))
+    customer_clock.follow(session, request, before, event, provider=department)
     sla_clocks.schedule_next_check(session, request)
     return event_id
 

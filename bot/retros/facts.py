@@ -100,10 +100,12 @@ def _attainment(session: Session, metric: Metric, measured: list[Request]) -> li
 
 
 def _breaches(session: Session, numbers: list[int], since: datetime, until: datetime) -> int:
+    """The provider's own breaches (not its requesters' late answers)."""
     if not numbers:
         return 0
     query = select(SlaAlert).where(
         col(SlaAlert.request_id).in_(numbers),
+        col(SlaAlert.metric).in_((Metric.FIRST_RESPONSE, Metric.RESOLUTION)),
         SlaAlert.level == Level.BREACH,
         col(SlaAlert.raised_at) >= since,
         col(SlaAlert.raised_at) < until,

@@ -16,6 +16,7 @@ import handlers.inhouse
 import handlers.ratings
 import handlers.requests
 import handlers.retros
+import handlers.waiting
 from bot.deps import Deps
 from bot.serving.log_privacy import withhold_request_bodies
 from bot.slack.payloads import envelope_problem
@@ -89,6 +90,7 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
 
     for module in (
         handlers.requests,
+        handlers.waiting,
         handlers.home,
         handlers.feedback,
         handlers.ratings,

@@ -12,7 +12,11 @@ from bot.requests.service import RequestSnapshot
 from bot.slack.message import MAX_MESSAGE_BLOCKS, Message
 from bot.slack.text import escape, escaped, permalink, request_ref, span, user, when
 
-_METRIC = {Metric.FIRST_RESPONSE: "first response", Metric.RESOLUTION: "resolution"}
+_METRIC = {
+    Metric.FIRST_RESPONSE: "first response",
+    Metric.RESOLUTION: "resolution",
+    Metric.CUSTOMER_RESPONSE: "the requester's answer",
+}
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,13 @@ class Alert:
     promised: str  # the target as written in the agreement, e.g. "4h"
     late_minutes: float  # business minutes past due (0 for a warning)
     left_minutes: float  # business minutes before due (0 once breached)
+    question: str | None = None  # the customer's clock: what the provider asked the requester, if it said
 
 
 def _headline(alert: Alert) -> str:
     ref, what = request_ref(alert.request.number), _METRIC[alert.metric]
+    if alert.metric is Metric.CUSTOMER_RESPONSE:  # only its breach goes in the card's thread
+        return f"{ref} is still waiting on its requester: their answer was due {when(alert.due)}."
     if alert.level is Level.WARNING:
         return f"{ref} is close to its {what} target: due {when(alert.due)}, {span(alert.left_minutes)} left."
     if alert.level is Level.REMINDER:

@@ -1,5 +1,6 @@
 """What SLA alerts owe Slack, rendered when they are sent: the DMs (one digest per person when several are
-due together), the note in the card's thread, the card showing it is overdue.
+due together), the note in the card's thread, the card showing it is overdue; and the customer's side (the
+requester's reminder, their managers' breach DM, digested apart from the provider's alerts).
 
 They are rendered at send time because a DM that waited for the start of a shift says how late the request
 is then, not when the breach was detected.
@@ -16,7 +17,8 @@ from bot.domain.sla import business_minutes_between
 from bot.requests import service as requests
 from bot.requests.card import request_card
 from bot.sla.blocks import Alert, alert_dm, digest, thread_note
-from bot.sla.sweep import CARD, DM, THREAD
+from bot.sla.customer_blocks import customer_digest, customer_dm
+from bot.sla.sweep import CARD, CUSTOMER_DM, DM, THREAD
 from bot.slack.outbox import POST, UPDATE
 from bot.slack.sender import Call, Kinds, Undeliverable
 from storage.models import Outbox, Request
@@ -29,15 +31,17 @@ def _alert(session: Session, row: Outbox, now: datetime) -> Alert | None:
         return None
     metric, level = Metric(row.payload["metric"]), Level(row.payload["level"])
     due = datetime.fromisoformat(row.payload["due"])
-    calendar = promise.business_calendar()
+    customer = metric is Metric.CUSTOMER_RESPONSE
+    calendar = (promise.customer_business_calendar() if customer else None) or promise.business_calendar()
     return Alert(
         request=requests.snapshot(session, request),
         metric=metric,
         level=level,
         due=due,
-        promised=promise.first_response if metric is Metric.FIRST_RESPONSE else promise.resolution,
+        promised=promise.promised(metric),
         late_minutes=business_minutes_between(calendar, due, now),
         left_minutes=business_minutes_between(calendar, now, due),
+        question=requests.question(session, request.id) if customer and request.id is not None else None,
     )
 
 
@@ -51,6 +55,12 @@ def _alerts(session: Session, rows: Sequence[Outbox], now: datetime) -> list[Ale
 def render_dm(session: Session, rows: Sequence[Outbox], now: datetime) -> Call:
     alerts = _alerts(session, rows, now)
     message = alert_dm(alerts[0]) if len(alerts) == 1 else digest(alerts)
+    return Call(POST, {"channel": rows[0].recipient, **message.as_kwargs()})
+
+
+def render_customer_dm(session: Session, rows: Sequence[Outbox], now: datetime) -> Call:
+    alerts = _alerts(session, rows, now)
+    message = customer_dm(alerts[0]) if len(alerts) == 1 else customer_digest(alerts)
     return Call(POST, {"channel": rows[0].recipient, **message.as_kwargs()})
 
 
@@ -71,6 +81,6 @@ def render_card(session: Session, rows: Sequence[Outbox], now: datetime) -> Call
 
 
 KINDS = Kinds(
-    renderers={DM: render_dm, THREAD: render_thread_note, CARD: render_card},
-    batchable=frozenset({DM}),
+    renderers={DM: render_dm, CUSTOMER_DM: render_customer_dm, THREAD: render_thread_note, CARD: render_card},
+    batchable=frozenset({DM, CUSTOMER_DM}),
 )

@@ -23,6 +23,7 @@ BATCH = 500
 SWEEP_LOCK = 0x1A5E_5EE9  # PostgreSQL advisory lock id: one sweep at a time across processes
 
 THREAD, DM, CARD = "sla_thread", "sla_dm", "card_refresh"
+CUSTOMER_DM = "customer_dm"  # the customer's side: the requester's reminder, their managers' breach (own digests)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def sweep(session: Session, now: datetime) -> SweepResult:
         query = (
             select(Request)
             .where(col(Request.next_check_at) <= now)
-            .order_by(col(Request.next_check_at))
+            .order_by(col(Request.next_check_at), col(Request.id))  # a digest lists requests by number
             .limit(BATCH)
             .with_for_update(skip_locked=True)
         )
@@ -49,7 +50,7 @@ def sweep(session: Session, now: datetime) -> SweepResult:
         raised = sla_clocks.raised_by_request(session, batch)
         messages: list[dict[str, Any]] = []
         for request in batch:
-            newly = _raise(session, request, raised.get((request.id, request.sla_cycle), set()), now)
+            newly = _raise(session, request, raised.get(request.id, set()), now)
             count += len(newly)
             messages += _owe(request, newly, now, people)
         owed += outbox.enqueue_many(session, messages)
@@ -93,19 +94,20 @@ def _raise(session: Session, request: Request, raised: set[tuple[Metric, Level]]
     clocks = sla_clocks.clocks(request)
     newly = alerts.reached(clocks, raised, now)
     for milestone in newly:
+        cycle = sla_clocks.cycle_of(request, milestone.metric)
         session.add(
             SlaAlert(
                 request_id=request.id,
                 metric=milestone.metric,
                 level=milestone.level,
-                cycle=request.sla_cycle,
+                cycle=cycle,
                 due_at=milestone.at,
                 raised_at=now,
             )
         )
         if milestone.level is Level.BREACH:
             outcomes.breached(
-                session, request.id, milestone.metric, request.sla_cycle,
+                session, request.id, milestone.metric, cycle,
                 provider=request.provider_id, customer=request.requester_department_id, due=milestone.at,
             )  # fmt: skip
     request.next_check_at = alerts.next_check(clocks, raised | {(m.metric, m.level) for m in newly})
@@ -114,21 +116,24 @@ def _raise(session: Session, request: Request, raised: set[tuple[Metric, Level]]
 
 
 def _owe(request: Request, milestones: list[Milestone], now: datetime, people: _People) -> list[dict[str, Any]]:
-    at_work = _working_hours(request, now) if milestones else now
-    return [row for milestone in milestones for row in _owe_one(request, milestone, now, at_work, people)]
+    return [row for milestone in milestones for row in _owe_one(request, milestone, now, people)]
 
 
-def _owe_one(
-    request: Request, milestone: Milestone, now: datetime, at_work: datetime, people: _People
-) -> list[dict[str, Any]]:
-    """The outbox rows one milestone owes: DMs to people, a note in the card's thread, the card itself."""
-    base = f"sla:{request.id}:{request.sla_cycle}:{milestone.metric}:{milestone.level}"
+def _owe_one(request: Request, milestone: Milestone, now: datetime, people: _People) -> list[dict[str, Any]]:
+    """The outbox rows one milestone owes: DMs to people, a note in the card's thread, the card itself.
+
+    The customer's clock warns the requester and tells their managers of a breach, in the customer's working
+    hours; the provider's channel hears of its breach only.
+    """
+    customer = milestone.metric is Metric.CUSTOMER_RESPONSE
+    cycle = sla_clocks.cycle_of(request, milestone.metric)
+    base = f"sla:{request.id}:{cycle}:{milestone.metric}:{milestone.level}"
     payload: dict[str, Any] = {
         "number": request.id,
         "metric": milestone.metric.value,
         "level": milestone.level.value,
         "due": _due(request, milestone.metric).isoformat(),
-        "cycle": request.sla_cycle,
+        "cycle": cycle,
     }
     rows: list[dict[str, Any]] = []
 
@@ -136,13 +141,15 @@ def _owe_one(
         rows.append({"key": f"{base}:{suffix}", "kind": kind, "recipient": recipient, "payload": body, "lane": lane,
                      "deliver_after": deliver_after, "created_at": now, "request_id": request.id})  # fmt: skip
 
-    for person in _recipients(request, milestone, people):
-        owe(person, DM, person, payload, at_work, dm_lane(person))
+    recipients = _recipients(request, milestone, people)
+    at_work = _working_hours(request, now, customer=customer) if recipients else now
+    for person in recipients:
+        owe(person, CUSTOMER_DM if customer else DM, person, payload, at_work, dm_lane(person))
     if request.card_channel and request.card_ts:
         unassigned_warning = milestone.level is Level.WARNING and request.assignee_id is None
         thread = {**payload, "channel": request.card_channel, "thread_ts": request.card_ts,
                   "broadcast": unassigned_warning}  # fmt: skip
-        if milestone.level is not Level.REMINDER:
+        if milestone.level is Level.BREACH or (milestone.level is Level.WARNING and not customer):
             owe("thread", THREAD, request.card_channel, thread, now, request_lane(request.id))
         if milestone.level is Level.BREACH:
             owe("card", CARD, request.card_channel, thread, now, request_lane(request.id))
@@ -150,13 +157,19 @@ def _owe_one(
 
 
 def _due(request: Request, metric: Metric) -> datetime:
-    due = request.first_response_due if metric is Metric.FIRST_RESPONSE else request.resolution_due
+    due = {
+        Metric.FIRST_RESPONSE: request.first_response_due,
+        Metric.RESOLUTION: request.resolution_due,
+        Metric.CUSTOMER_RESPONSE: request.customer_response_due,
+    }[metric]
     assert due is not None, "a milestone was reached on a clock that is not running"
     return due
 
 
 def _recipients(request: Request, milestone: Milestone, people: _People) -> list[str]:
     """Warnings go to the assignee; breaches to the managers; reminders to managers and escalation."""
+    if milestone.metric is Metric.CUSTOMER_RESPONSE:
+        return _customer_recipients(request, milestone, people)
     if milestone.level is Level.WARNING:
         return [request.assignee_id] if request.assignee_id else []
     managers = people.managers(request.provider_id)
@@ -165,7 +178,15 @@ def _recipients(request: Request, milestone: Milestone, people: _People) -> list
     return managers
 
 
-def _working_hours(request: Request, now: datetime) -> datetime:
-    """Managers hear of a breach at 03:00 when their next shift starts."""
+def _customer_recipients(request: Request, milestone: Milestone, people: _People) -> list[str]:
+    """The requester is reminded before the answer is due; their department's managers hear of a breach."""
+    if milestone.level is Level.WARNING:
+        return [request.requester_id]
+    return people.managers(request.requester_department_id) if request.requester_department_id else []
+
+
+def _working_hours(request: Request, now: datetime, *, customer: bool) -> datetime:
+    """Managers hear of a breach at 03:00 when their next shift starts: the provider's, or the customer's."""
     promise = sla_clocks.promise_of(request)
-    return next_business_instant(promise.business_calendar(), now) if promise else now
+    calendar = (promise.customer_business_calendar() if customer else promise.business_calendar()) if promise else None
+    return next_business_instant(calendar, now) if calendar else now

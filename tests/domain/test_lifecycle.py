@@ -98,3 +98,11 @@ def test_reopening_clears_the_resolution_but_keeps_the_assignee() -> None:
 def test_a_log_must_begin_with_the_creation() -> None:
     with pytest.raises(TransitionError):
         replay([Event(EventKind.ACKNOWLEDGED, "U0ALICE", T0)])
+
+
+def test_the_requesters_answer_leaves_the_request_waiting_until_the_provider_resumes() -> None:
+    waiting = replay([created(), Event(EventKind.PAUSED, "U0ALICE", at(2))])
+    answered = apply(waiting, Event(EventKind.ANSWERED, "U0REQ", at(5)))
+    assert answered == waiting
+    with pytest.raises(TransitionError, match="can't be answered: it is open"):
+        apply(start(created()), Event(EventKind.ANSWERED, "U0REQ", at(5)))

@@ -80,6 +80,17 @@ class Harness:
             action, str(card.number), user_id=user, channel_id=card.channel, message_ts=card.ts
         ).send()
 
+    def pause(self, card: Card, user: str, question: str | None = None) -> AppResponse:
+        """Set the request to wait on its requester from the card: the button's modal, submitted with ``question``."""
+        opened = len(self.slack.calls_to("views.open"))
+        self.click(card, Action.PAUSE, user)
+        modal = self.slack.wait_for("views.open", count=opened + 1)[opened]
+        values = {str(BlockId.NOTE): {str(Action.NOTE): plain_value(question)}}
+        view_id = modal.response["view"]["id"]
+        response = self.signer.view_submission(Callback.PAUSE, values, user_id=user, view_id=view_id).send()
+        self.wait_quiet()
+        return response
+
     def private_answers(self, response: AppResponse) -> list[str]:
         """What the app told only the person who clicked (or typed the command) that ``response`` answered."""
         self.wait_quiet()

@@ -84,10 +84,7 @@ def test_a_second_acknowledgement_is_refused_with_the_reason(inhouse: Harness) -
     card = inhouse.file_request("U0SAM")
     inhouse.click(card, Action.ACKNOWLEDGE, "U0ALICE")
     inhouse.wait_quiet()
-    inhouse.signer.block_action(
-        Action.PAUSE, str(card.number), user_id="U0BOB", channel_id=card.channel, message_ts=card.ts
-    ).send()
-    inhouse.wait_quiet()
+    inhouse.pause(card, "U0BOB")
     # the stale card still showed Acknowledge to Bob: clicking it now is refused, not applied twice
     stale = {"ts": card.ts, "blocks": [{"type": "actions", "block_id": BlockId.CARD_ACTIONS, "elements": [
         {"type": "button", "action_id": Action.ACKNOWLEDGE, "value": str(card.number),
@@ -104,8 +101,7 @@ def test_pause_and_resume_track_waiting_on_the_requester(inhouse: Harness) -> No
     card = inhouse.file_request("U0SAM")
     inhouse.click(card, Action.ACKNOWLEDGE, "U0ALICE")
     inhouse.wait_quiet()
-    inhouse.click(card, Action.PAUSE, "U0ALICE")
-    inhouse.wait_quiet()
+    inhouse.pause(card, "U0ALICE")
     assert _state_line(inhouse, card) == "*Status:* Waiting on the requester · <@U0ALICE>"
     assert _buttons(inhouse, card) == [Action.RESUME, Action.TRANSFER, Action.RESOLVE]
     assert "is waiting on you" in inhouse.dms_to("U0SAM")[-1]["text"]

@@ -44,11 +44,14 @@ CLICKS = [
     "retro_add_entry_went_well",
     Action.RETRO_ADD_ACTION,
     Action.RETRO_ACTION_DONE,
+    Action.ANSWER,
 ]
 MODALS = [
     Callback.REQUEST,
     Callback.RESOLVE,
     Callback.TRANSFER,
+    Callback.PAUSE,
+    Callback.ANSWER,
     Callback.RATING_COMMENT,
     Callback.RETRO_ENTRY,
     Callback.RETRO_ACTION,

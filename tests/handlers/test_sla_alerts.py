@@ -110,8 +110,7 @@ def test_take_it_from_the_breach_dm_assigns_the_manager(inhouse: Harness) -> Non
 def test_time_waiting_on_the_requester_is_not_counted(inhouse: Harness) -> None:
     card = inhouse.file_request("U0SAM")
     inhouse.clock.set(utc(23, 10, 0))  # 11:00 Berlin
-    inhouse.click(card, Action.PAUSE, "U0ALICE")
-    inhouse.wait_quiet()
+    inhouse.pause(card, "U0ALICE")
     inhouse.clock.set(utc(23, 14, 0))  # 15:00 Berlin: four business hours later
     inhouse.click(card, Action.RESUME, "U0ALICE")
     inhouse.wait_quiet()
@@ -123,7 +122,7 @@ def test_time_waiting_on_the_requester_is_not_counted(inhouse: Harness) -> None:
 
 def test_nothing_is_raised_while_waiting_on_the_requester(inhouse: Harness) -> None:
     card = inhouse.file_request("U0SAM")
-    inhouse.click(card, Action.PAUSE, "U0ALICE")
+    inhouse.pause(card, "U0ALICE")
     inhouse.clock.set(utc(26, 15, 0))  # far past every original due time
     report = inhouse.tick()
     assert report.milestones == 0
@@ -311,8 +310,7 @@ def test_only_the_provider_may_change_the_priority(inhouse: Harness) -> None:
 def test_a_met_first_response_keeps_its_due_time_through_a_pause(inhouse: Harness) -> None:
     card = inhouse.file_request("U0SAM")
     inhouse.clock.set(utc(23, 10, 0))
-    inhouse.click(card, Action.PAUSE, "U0ALICE")  # the pause is the first response
-    inhouse.wait_quiet()
+    inhouse.pause(card, "U0ALICE")  # the pause is the first response
     inhouse.clock.set(utc(23, 14, 0))
     inhouse.click(card, Action.RESUME, "U0ALICE")
     inhouse.wait_quiet()
