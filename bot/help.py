@@ -17,6 +17,7 @@ COMMANDS = (
     "• `/request [department] [what you need]`: ask another department for something; you follow it in your DMs\n"
     "• `/feedback [department or #request]`: tell a department how its service was, signed or anonymously\n"
     "• `/inhouse report [department] [7d|30d|90d|quarter]`: how a department serves and is served\n"
+    "• `/inhouse map [7d|30d|90d|180d|365d]`: who serves whom, and what to act on between your department and others\n"
     "• `/inhouse help`: this message\n"
     "Your open requests, and your department's queue, are on Inhouse's *Home* tab."
 )
@@ -34,7 +35,7 @@ def about(admins: Sequence[str]) -> Message:
         SectionBlock(text=MarkdownTextObject(text=f"*Commands*\n{COMMANDS}")),
         ContextBlock(elements=[MarkdownTextObject(text=f"Questions, or a department missing? Ask {ask}.")]),
     ]
-    return Message(text="Inhouse: /request, /feedback, /inhouse report, /inhouse help", blocks=blocks)
+    return Message(text="Inhouse: /request, /feedback, /inhouse report, /inhouse map, /inhouse help", blocks=blocks)
 
 
 def unknown(word: str, known: Iterable[str]) -> Message:

@@ -7,6 +7,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.relationships import home as relationships
 from bot.reports import health as reports
 from bot.reports.health import health_blocks
 from bot.requests import service as requests
@@ -28,7 +29,8 @@ def handle_home_opened(event: dict[str, Any], client: WebClient, deps: Deps) -> 
         mine = requests.open_requests_of(session, user)
         queues = requests.queues_of(session, user)
         managed = reports.managed_health(session, user, now)
-    health = [block for figures in managed for block in health_blocks(figures)]
+        findings = relationships.home_blocks(session, user, now)
+    health = [block for figures in managed for block in health_blocks(figures)] + findings
     client.views_publish(user_id=user, view=home_view(mine, queues, health))
 
 

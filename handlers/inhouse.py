@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, Respond
 from bot.deps import Deps
 from bot.help import help_message, unknown
 from bot.ids import Action
+from bot.relationships import outbound as relationships
 from bot.reports import asking
 from bot.slack import payloads
 from bot.slack.message import Message
@@ -64,6 +65,23 @@ def show_report(command: dict[str, Any], words: list[str], respond: Respond, dep
     deps.outbox.wake()
 
 
+def show_map(command: dict[str, Any], words: list[str], respond: Respond, deps: Deps) -> None:
+    """``/inhouse map [7d|30d|90d|180d|365d]``: the picture and what concerns your department, owed to your DM."""
+    user, trigger = command.get("user_id"), command.get("trigger_id")
+    if not payloads.is_user_id(user) or not isinstance(trigger, str) or not trigger:
+        answer(respond, Message(text=UNREADABLE_COMMAND))
+        return
+    try:
+        days = relationships.days_of(words)
+    except REFUSALS as refusal:
+        answer(respond, Message(text=str(refusal)))
+        return
+    with deps.session_scope() as session:
+        relationships.ask(session, user, days, deps.clock(), key=f"command:{trigger}")
+    answer(respond, Message(text=relationships.ON_ITS_WAY))
+    deps.outbox.wake()
+
+
 def handle_full_report(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     """App Home's *Full report* button: the department's report of the last 30 days, in the manager's DM."""
     ack()
@@ -81,6 +99,7 @@ def handle_full_report(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": show_help,
     "report": show_report,
+    "map": show_map,
 }
 
 

@@ -142,7 +142,7 @@ def take_seeds(session: Session, departments: list[str], retro_id: int) -> list[
     """The seeds waiting for this retro, now taken by it: a pair's retro takes what either wrote about the other;
     a department's own retro takes those of which it is the provider, unless a retro of that pair is scheduled."""
     waiting = list(session.exec(select(CheckupSeed).where(col(CheckupSeed.retro_id).is_(None))))
-    pairs = {frozenset(row.departments) for row in session.exec(select(RetroSchedule).where(col(RetroSchedule.active)))}
+    pairs = scheduled_pairs(session)
     if len(departments) == 2:
         taken = [seed for seed in waiting if {seed.department_id, seed.about_id} == set(departments)]
     else:
@@ -156,3 +156,9 @@ def take_seeds(session: Session, departments: list[str], retro_id: int) -> list[
         session.add(seed)
     session.flush()
     return taken
+
+
+def scheduled_pairs(session: Session) -> frozenset[frozenset[str]]:
+    """The pairs of departments that have a retro of their own scheduled."""
+    schedules = session.exec(select(RetroSchedule).where(col(RetroSchedule.active)))
+    return frozenset(frozenset(row.departments) for row in schedules if len(row.departments) == 2)

@@ -107,7 +107,7 @@ def targets(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figu
 
 
 def durations(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figures]:
-    """Median and 90th percentile business minutes of the responses and resolutions done in the period."""
+    """Median, 80th and 90th percentile business minutes of the responses and resolutions done in the period."""
     partition: list[Any] = [col(SlaOutcome.metric)]
     keys: list[Any] = [literal("*").label("provider"), literal("*").label("customer")]
     if by_pair:
@@ -130,12 +130,14 @@ def durations(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Fi
         ranked.c.customer,
         ranked.c.metric,
         func.min(case((ranked.c.rank * 2 >= ranked.c.n, ranked.c.minutes))).label("median"),
+        func.min(case((ranked.c.rank * 10 >= ranked.c.n * 8, ranked.c.minutes))).label("p80"),
         func.min(case((ranked.c.rank * 10 >= ranked.c.n * 9, ranked.c.minutes))).label("p90"),
     ).group_by(ranked.c.provider, ranked.c.customer, ranked.c.metric)
     figures: dict[Pair, Figures] = {}
-    for provider, customer, metric, median, p90 in session.execute(query):
+    for provider, customer, metric, median, p80, p90 in session.execute(query):
         pair = figures.setdefault((provider, customer), {})
-        pair[f"median_{metric}_minutes"], pair[f"p90_{metric}_minutes"] = median, p90
+        pair[f"median_{metric}_minutes"], pair[f"p80_{metric}_minutes"] = median, p80
+        pair[f"p90_{metric}_minutes"] = p90
     return figures
 
 

@@ -13,7 +13,7 @@ from types import FrameType
 
 from pydantic import ValidationError
 
-from bot.cli import checkup, feedback, outbox, report, retro, sla
+from bot.cli import checkup, feedback, map, outbox, report, retro, sla
 from bot.cli.startup import check_slack, connect
 from bot.cli.support import CliError, apply_org_file, build_deps, load_org_file, open_database
 from bot.config import Settings, explain_missing
@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     checkup.add_commands(commands)
     feedback.add_commands(commands)
     report.add_commands(commands)
+    map.add_commands(commands)
     return parser
 
 

@@ -36,10 +36,11 @@ def test_help_says_what_inhouse_does_its_commands_and_whom_to_ask(inhouse: Harne
         "/request [department] [what you need]",
         "/feedback [department or #request]",
         "/inhouse report [department] [7d|30d|90d|quarter]",
+        "/inhouse map [7d|30d|90d|180d|365d]",
         "/inhouse help",
     ]
     assert ask == "Questions, or a department missing? Ask your Inhouse admin."
-    assert answer.args["text"] == "Inhouse: /request, /feedback, /inhouse report, /inhouse help"
+    assert answer.args["text"] == "Inhouse: /request, /feedback, /inhouse report, /inhouse map, /inhouse help"
     assert "Turn into request" not in str(answer.args)
 
 
@@ -58,7 +59,9 @@ def test_help_names_the_admins_of_the_org_file(inhouse: Harness) -> None:
 def test_an_unknown_subcommand_is_answered_with_what_there_is(inhouse: Harness) -> None:
     answer = inhouse_command(inhouse, "<!channel> please")
 
-    assert answer.args["text"] == "Inhouse has no “/inhouse &lt;!channel&gt;”. Try `/inhouse help`, `/inhouse report`."
+    assert answer.args["text"] == (
+        "Inhouse has no “/inhouse &lt;!channel&gt;”. Try `/inhouse help`, `/inhouse report`, `/inhouse map`."
+    )
     assert "blocks" not in answer.args
 
 
