@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Callback(StrEnum):
     REQUEST = "request_modal"
+    TURN_INTO_REQUEST = "turn_into_request"  # the message shortcut (manifest.yml)
     RESOLVE = "resolve_modal"
     TRANSFER = "transfer_modal"
     PAUSE = "pause_modal"  # waiting on the requester: what the provider asks them

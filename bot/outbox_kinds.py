@@ -5,6 +5,7 @@ from bot.feedback import outbound as feedback
 from bot.feedback.keyring import keyring
 from bot.relationships import outbound as relationships
 from bot.reports import outbound as reports
+from bot.requests import intake
 from bot.requests import outbound as requests
 from bot.retros import outbound as retros
 from bot.sla import outbound as sla
@@ -16,6 +17,7 @@ def all_kinds(settings: Settings) -> Kinds:
     features = (
         sla.KINDS,
         requests.KINDS,
+        intake.KINDS,
         retros.KINDS,
         reports.KINDS,
         relationships.KINDS,

@@ -24,7 +24,8 @@ from bot.requests import service as requests
 from bot.requests.modals import resolve_modal, setup_needed_modal, transfer_modal
 from bot.requests.request_modal import request_modal
 from bot.slack import payloads
-from bot.slack.forms import Errors
+from bot.slack.forms import Errors, user_of
+from bot.slack.message import Message
 from bot.slack.modals import open_modal, update_modal
 from bot.slack.payloads import Malformed
 from bot.slack.text import PRIORITY_LABELS
@@ -59,9 +60,11 @@ def handle_request_command(ack: Ack, command: dict[str, Any], client: WebClient,
 
 def _open_request_modal(user: str, trigger_id: str, text: str, client: WebClient, respond: Respond, deps: Deps) -> None:
     with deps.read_scope() as session:
-        form = drafting.new_form(session, user, text)
-    view = request_modal(form) if form is not None else setup_needed_modal()
-    open_modal(client, private(respond), trigger_id, view)
+        asked = drafting.for_command(session, user, text)
+    if isinstance(asked, Message):  # help, a department that does not exist, or a newcomer: the catalog
+        private(respond)(**asked.as_kwargs(), response_type="ephemeral", replace_original=False)
+        return
+    open_modal(client, private(respond), trigger_id, request_modal(asked) if asked else setup_needed_modal())
 
 
 def handle_request_choice(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
@@ -75,8 +78,10 @@ def handle_request_choice(ack: Ack, body: dict[str, Any], client: WebClient, dep
 
 
 def _update_request_modal(read: payloads.ViewChoice, client: WebClient, deps: Deps) -> None:
+    source = form_input.source_of(read.private_metadata)
+    requester = user_of(read.values, BlockId.REQUESTER, Action.REQUESTER)
     with deps.read_scope() as session:
-        form = drafting.updated_form(session, read.user, read.values)
+        form = drafting.updated_form(session, read.user, read.values, source, requester)
     update_modal(client, read.view_id, read.view_hash, request_modal(form))
 
 
@@ -203,12 +208,14 @@ def handle_request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any
     now, request = deps.clock(), None  # stays None when this modal was submitted before (a double submit)
     try:
         with deps.read_scope() as session:  # the reads, outside the writer's turn
-            draft = form_input.parse_request(read.values, today=now.date(), catalog=drafting.catalog(session))
+            source, offered = form_input.source_of(read.private_metadata), drafting.catalog(session)
+            draft = form_input.parse_request(read.values, today=now.date(), catalog=offered, source=source)
             if isinstance(draft, Errors):
                 ack(response_action="errors", errors=draft.by_block)
                 return
             filed = requests.filed_from(session, read.view_id) is not None
-            prepared = None if filed else filing.prepare_filing(session, draft, read.user, now, view_id=read.view_id)
+            requester = draft.requester or read.user
+            prepared = None if filed else filing.prepare_filing(session, draft, requester, now, view_id=read.view_id)
         if prepared is not None:
             with deps.session_scope() as session:  # the writer's turn: the request, its card and DM owed
                 request = filing.file_request(session, prepared)

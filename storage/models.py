@@ -26,6 +26,7 @@ class Department(SQLModel, table=True):
     feedback_private: bool = False
     escalate_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = True
+    intake_emoji: str | None = Field(default=None, max_length=100)  # a reaction that files a message as a request
 
 
 class Membership(SQLModel, table=True):
@@ -101,10 +102,15 @@ class Request(SQLModel, table=True):
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
     card_key: str | None = Field(default=None, max_length=200)  # the outbox row that posts the current card
-    # The modal it was filed from: the same view submitted twice (a double submit while Slack is slow) files once.
+    # What it was filed from, once: a modal (its view id; a double submit while Slack is slow), or a message
+    # filed by a reaction ("reaction:{channel}:{ts}", however often people react).
     view_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
     service_id: str | None = Field(default=None, max_length=64, index=True)  # a service.id: what was asked for
     answers: list[dict[str, str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # to its fields
+    # The message it was turned from (the shortcut, or a reaction), and a link to it.
+    source_channel: str | None = Field(default=None, max_length=32)
+    source_ts: str | None = Field(default=None, max_length=32)
+    source_link: str | None = Field(default=None, max_length=500)
 
 
 class RequestEvent(SQLModel, table=True):

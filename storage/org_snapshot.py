@@ -33,6 +33,7 @@ class OrgDepartment:
     channel: str
     calendar_id: str
     active: bool
+    intake_emoji: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def _current(session: Session) -> OrgSnapshot:
 
 def _load(session: Session, version: str | None) -> OrgSnapshot:
     departments = {
-        d.id: OrgDepartment(d.id, d.name, d.channel, d.calendar_id, d.active) for d in session.exec(select(Department))
+        d.id: OrgDepartment(d.id, d.name, d.channel, d.calendar_id, d.active, d.intake_emoji)
+        for d in session.exec(select(Department))
     }
     staff: dict[str, set[str]] = {}
     for user_id, department_id in session.exec(select(Membership.user_id, Membership.department_id)):

@@ -52,6 +52,7 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
                 calendar_id=department.calendar,
                 feedback_private=department.feedback_private,
                 escalate_to=list(department.escalate_to),
+                intake_emoji=department.intake_emoji,
                 active=True,
             )
         )

@@ -55,6 +55,8 @@ class DepartmentSpec(_Spec):
     calendar: str
     feedback_private: bool = False
     escalate_to: tuple[str, ...] = ()
+    intake_emoji: str | None = None
+    """Reacting with it to a message in the department's channel files the message as a request to it."""
     reports: str | None = None
     """How often its report is posted in its channel (monthly, weekly, off); None: the organization's."""
 

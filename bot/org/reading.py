@@ -46,7 +46,17 @@ class Problems:
 _SECTIONS = ("organization", "calendars", "departments", "agreements", "retros", "services", "checkups")
 _ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at", "admins", "attainment_goal", "reports")
 _CALENDAR_KEYS = ("timezone", "days", "hours", "holidays", "closed")
-_DEPARTMENT_KEYS = ("name", "channel", "managers", "members", "calendar", "feedback_private", "escalate_to", "reports")
+_DEPARTMENT_KEYS = (
+    "name",
+    "channel",
+    "managers",
+    "members",
+    "calendar",
+    "feedback_private",
+    "escalate_to",
+    "reports",
+    "intake_emoji",
+)
 _AGREEMENT_KEYS = ("provider", "customer", "priority", "first_response", "resolution", "customer_response")
 _RETRO_KEYS = ("id", "department", "departments", "channel", "cron", "window", "template")
 _CHECKUP_KEYS = ("id", "cron", "window", "calendar")
@@ -201,6 +211,7 @@ def _read_department(
     table.read("calendar", values.parse_reference(calendars, "calendar"), default=default_calendar)
     table.read("feedback_private", values.parse_bool, default=False)
     table.read("escalate_to", values.parse_user_ids, default=())
+    table.read("intake_emoji", values.parse_emoji, default=None)
     table.read("reports", values.parse_choice(CADENCES, "report schedule"), default=None)
     return {"id": department_id, **table.values}
 

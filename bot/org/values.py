@@ -81,6 +81,17 @@ def parse_text(max_length: int) -> Callable[[object], str]:
     return parse
 
 
+EMOJI = re.compile(r"[a-z0-9_+'-]{1,100}")
+
+
+def parse_emoji(value: object) -> str:
+    """An emoji's name as Slack spells it in reactions: ``ticket`` (``:ticket:`` is taken too)."""
+    text = parse_string(value).strip().strip(":")
+    if not EMOJI.fullmatch(text):
+        raise ValueError(f'{text!r} is not an emoji name: write it as Slack does, e.g. "ticket" for :ticket:')
+    return text
+
+
 def parse_channel_id(value: object) -> str:
     text = parse_string(value)
     if not CHANNEL_ID.fullmatch(text):

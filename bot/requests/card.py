@@ -21,10 +21,10 @@ from bot.domain.lifecycle import EventKind, State
 from bot.domain.services import Answer
 from bot.feedback.blocks import stars
 from bot.ids import Action, BlockId
-from bot.requests.service import RequestSnapshot
+from bot.requests.service import RequestSnapshot, Source
 from bot.slack.message import Message
 from bot.slack.payloads import is_user_id
-from bot.slack.text import PRIORITY_LABELS, day, escape, escaped, request_ref, user, when
+from bot.slack.text import PRIORITY_LABELS, channel, day, escape, escaped, request_ref, user, when
 
 SECTION_TEXT_MAX = 3000
 
@@ -77,6 +77,11 @@ def _details(request: RequestSnapshot) -> str:
         lines.append(f"*{label}:* {_shown(answer, each - len(label) - 4)}")
     answers = "\n".join(lines)
     return escaped(request.description, SECTION_TEXT_MAX - len(answers) - 2) + "\n\n" + answers
+
+
+def turned_from(source: Source) -> str:
+    """Where a request turned from a message came from: a link to the message, and its channel."""
+    return f"From <{source.link}|a message> in {channel(source.channel)}"
 
 
 def _shown(answer: Answer, limit: int) -> str:
@@ -150,7 +155,10 @@ def request_card(request: RequestSnapshot) -> Message:
         blocks.append(SectionBlock(text="*Resolution:* " + escaped(request.resolution_note, SECTION_TEXT_MAX - 20)))
     if request.ratings:
         blocks.append(SectionBlock(text=card_ratings(request.ratings)))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(_due_lines(request)))]))
+    context = [MarkdownTextObject(text=" · ".join(_due_lines(request)))]
+    if request.source is not None:
+        context.append(MarkdownTextObject(text=turned_from(request.source)))
+    blocks.append(ContextBlock(elements=context))
     blocks.append(_buttons(request))
     fallback = (
         f"Request {request_ref(request.number)} from {user(request.requester_id)}: {escape(request.description[:200])}"

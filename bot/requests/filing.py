@@ -65,6 +65,9 @@ def prepare_filing(
         view_id=view_id,
         service_id=draft.service_id,
         answers=[answer.to_dict() for answer in draft.answers] or None,
+        source_channel=draft.source.channel if draft.source else None,
+        source_ts=draft.source.ts if draft.source else None,
+        source_link=draft.source.link if draft.source else None,
     )
     apply_promise(session, request, provider, now)
     request.next_check_at = sla_clocks.first_check(request)

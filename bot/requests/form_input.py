@@ -1,6 +1,9 @@
 """Modal state in, drafts or field errors out. Pure: no Slack calls, no database."""
 
+import json
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -11,11 +14,12 @@ from bot.domain.services import Answer, Field, Service
 from bot.ids import Action, BlockId
 from bot.requests.modals import NOTE_MAX
 from bot.requests.request_modal import DESCRIPTION_MAX, Filled, field_block, priority_block, service_block
-from bot.requests.service import RequestDraft
+from bot.requests.service import RequestDraft, Source
 from bot.slack import payloads
 from bot.slack.forms import Errors, StateValues, bounded_text, date_of, selected_of, text_of, too_long, user_of
 
 NO_SERVICES: Mapping[str, Sequence[Service]] = MappingProxyType({})
+NO_NAMES: Mapping[str, str] = MappingProxyType({})
 
 
 def chosen(values: StateValues) -> tuple[str | None, str | None]:
@@ -39,9 +43,14 @@ def filled(values: StateValues, service: Service | None) -> Filled:
 
 
 def parse_request(
-    values: StateValues, *, today: date, catalog: Mapping[str, Sequence[Service]] = NO_SERVICES
+    values: StateValues,
+    *,
+    today: date,
+    catalog: Mapping[str, Sequence[Service]] = NO_SERVICES,
+    source: Source | None = None,
 ) -> RequestDraft | Errors:
-    """``catalog``: what each department offers now, by department id."""
+    """``catalog``: what each department offers now, by department id; ``source``: the message the modal was
+    opened from (it then asks whom the request is from)."""
     errors: dict[str, str] = {}
     provider, service_id = chosen(values)
     if provider is None:
@@ -66,6 +75,9 @@ def parse_request(
     if asked_home and home is None:
         errors[BlockId.REQUESTER_DEPARTMENT] = "Choose your own department."
     answers = _answers(values, service, errors) if service is not None else ()
+    requester = user_of(values, BlockId.REQUESTER, Action.REQUESTER) if source is not None else None
+    if source is not None and not payloads.is_user_id(requester):
+        errors[BlockId.REQUESTER] = "Choose whom the request is from."
     if errors or provider is None:
         return Errors(errors)
     return RequestDraft(
@@ -76,6 +88,8 @@ def parse_request(
         requester_department_id=home,
         service_id=service.id if service is not None else None,
         answers=answers,
+        source=source,
+        requester=requester,
     )
 
 
@@ -172,13 +186,57 @@ def parse_transfer(values: StateValues) -> tuple[str, str] | Errors:
     return department, note
 
 
-def split_prefill(text: str, departments: dict[str, str]) -> tuple[str | None, str]:
-    """``/request it laptop won't boot`` -> ("it", "laptop won't boot"): a leading department id or name."""
+@dataclass(frozen=True)
+class Prefill:
+    """What ``/request TEXT`` asks for: a department (or a service, which names its department) and what is needed;
+    or help, or a first word that names neither (``unknown``)."""
+
+    provider: str | None = None
+    service: str | None = None
+    description: str = ""
+    unknown: str | None = None
+    help: bool = False
+
+
+HELP = "help"
+
+
+def split_prefill(text: str, departments: Mapping[str, str], services: Mapping[str, str] = NO_NAMES) -> Prefill:
+    """``/request it laptop won't boot`` -> it, "laptop won't boot": a leading department id or name, or a service
+    id (``services``: service id -> its department); ``help``; otherwise the first word is ``unknown``."""
     words = text.strip().split(maxsplit=1)
     if not words:
-        return None, ""
-    first = words[0].lower()
+        return Prefill()
+    first, rest = words[0].lower(), words[1] if len(words) > 1 else ""
     for department_id, name in departments.items():
         if first in (department_id.lower(), name.lower()):
-            return department_id, words[1] if len(words) > 1 else ""
-    return None, text.strip()
+            return Prefill(provider=department_id, description=rest)
+    for service_id, department_id in services.items():
+        if first == service_id.lower():
+            return Prefill(provider=department_id, service=service_id, description=rest)
+    if first == HELP and not rest:
+        return Prefill(help=True)
+    return Prefill(unknown=words[0], description=rest)
+
+
+_LINK = re.compile(r"^https://[^\s<>|]{1,490}$")
+_CHANNEL = re.compile(r"^[CG][A-Z0-9]{1,31}$")
+_TS = re.compile(r"^[0-9]{1,12}\.[0-9]{1,9}$")
+
+
+def source_of(private_metadata: str) -> Source | None:
+    """The message a request modal was opened from, as its private_metadata carries it; None if none (or not one:
+    the metadata comes back from the client, so it is checked like anything else it sends)."""
+    try:
+        parsed = json.loads(private_metadata) if private_metadata else None
+    except (ValueError, RecursionError):
+        return None
+    source = parsed.get("source") if isinstance(parsed, dict) else None
+    if not isinstance(source, dict):
+        return None
+    channel, ts, link = source.get("channel"), source.get("ts"), source.get("link")
+    if not (isinstance(channel, str) and isinstance(ts, str) and isinstance(link, str)):
+        return None
+    if not (_CHANNEL.fullmatch(channel) and _TS.fullmatch(ts) and _LINK.fullmatch(link)):
+        return None
+    return Source(channel, ts, link)

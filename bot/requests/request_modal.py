@@ -7,15 +7,18 @@ shows an answer given for another service, and a service's own starting priority
 the person filled in so far is also set as the new view's initial values (``Filled``), so nothing depends on that.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from slack_sdk.models.blocks import (
     Block,
+    ContextBlock,
     DatePickerElement,
     InputBlock,
     InputInteractiveElement,
+    MarkdownTextObject,
     NumberInputElement,
     Option,
     PlainTextInputElement,
@@ -28,6 +31,8 @@ from slack_sdk.models.views import View
 from bot.domain import services
 from bot.domain.services import Field, Service
 from bot.ids import Action, BlockId, Callback
+from bot.requests.card import turned_from
+from bot.requests.service import Source
 from bot.slack.text import PRIORITY_LABELS, escaped
 
 DESCRIPTION_MAX = 2000
@@ -61,7 +66,11 @@ class Filled:
 
 @dataclass(frozen=True)
 class RequestForm:
-    """What the modal offers and shows: the departments (id, name), the chosen one's services, the chosen service."""
+    """What the modal offers and shows: the departments (id, name), the chosen one's services, the chosen service.
+
+    Turned from a message (``source``), it links to it and asks whom the request is from (``requester``, at first
+    the message's author), instead of the filer's own department.
+    """
 
     departments: Sequence[tuple[str, str]]
     provider: str | None = None
@@ -69,6 +78,8 @@ class RequestForm:
     service: Service | None = None
     ask_home_department: bool = False
     filled: Filled = Filled()
+    source: Source | None = None
+    requester: str | None = None
 
 
 def _options(choices: Sequence[tuple[str, str]]) -> list[Option]:
@@ -81,14 +92,17 @@ def _select(action_id: str, options: list[Option], initial: str | None, placehol
 
 
 def request_modal(form: RequestForm) -> View:
-    blocks: list[Block] = [
+    blocks: list[Block] = []
+    if form.source is not None:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=turned_from(form.source))]))
+    blocks.append(
         InputBlock(
             block_id=BlockId.DEPARTMENT,
             label="Which department?",
             dispatch_action=True,
             element=_select(Action.DEPARTMENT, _options(form.departments), form.provider, "Choose a department"),
         )
-    ]
+    )
     if form.provider is not None and form.services:
         blocks.append(_service_menu(form.provider, form.services, form.service))
     if form.service is not None:
@@ -101,6 +115,7 @@ def request_modal(form: RequestForm) -> View:
         submit="Send",
         close="Cancel",
         blocks=blocks,
+        private_metadata=json.dumps({"source": form.source.to_dict()}) if form.source is not None else None,
     )
 
 
@@ -186,7 +201,16 @@ def _request_blocks(form: RequestForm) -> list[Block]:
             ),
         ),
     ]
-    if form.ask_home_department:
+    if form.source is not None:
+        blocks.append(
+            InputBlock(
+                block_id=BlockId.REQUESTER,
+                label="Who is it from?",
+                hint="The message's author; choose someone else if the request is theirs.",
+                element=UserSelectElement(action_id=Action.REQUESTER, initial_user=form.requester),
+            )
+        )
+    elif form.ask_home_department:
         blocks.append(
             InputBlock(
                 block_id=BlockId.REQUESTER_DEPARTMENT,

@@ -1,6 +1,6 @@
 """Use cases of a request: file it, work it, look it up. No Slack here, and no commit."""
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from typing import Protocol
@@ -25,6 +25,18 @@ OPEN_STATES = (State.OPEN, State.ACKNOWLEDGED, State.WAITING)
 
 
 @dataclass(frozen=True)
+class Source:
+    """The Slack message a request was turned from, and its link."""
+
+    channel: str
+    ts: str
+    link: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class RequestDraft:
     provider_id: str
     priority: str
@@ -33,6 +45,8 @@ class RequestDraft:
     requester_department_id: str | None = None  # asked only when we do not know it
     service_id: str | None = None  # what it asks for, from the provider's catalog
     answers: tuple[Answer, ...] = ()  # to that service's fields
+    source: Source | None = None  # the message it was turned from
+    requester: str | None = None  # whom it is from, when not the person filing it (a message's author)
 
 
 class ShownProvider(Provider, Protocol):
@@ -74,6 +88,7 @@ class RequestSnapshot:
     event_id: int | None = None  # the log event of the change this snapshot comes from; None for a lookup
     service_name: str | None = None  # the service it was filed for, if any
     answers: tuple[Answer, ...] = ()  # to that service's fields
+    source: Source | None = None  # the message it was turned from
     customer_response_due: datetime | None = None  # while it waits on the requester: when their answer is due
     customer_response_at: datetime | None = None  # while it waits on the requester: when they answered
 
@@ -292,6 +307,12 @@ def snapshot(session: Session, request: Request) -> RequestSnapshot:
     )
 
 
+def _source(request: Request) -> Source | None:
+    if request.source_channel is None or request.source_ts is None or request.source_link is None:
+        return None
+    return Source(request.source_channel, request.source_ts, request.source_link)
+
+
 def _service_name(session: Session, service_id: str | None) -> str | None:
     service = org_snapshot.current(session).services.get(service_id) if service_id else None
     return service.name if service is not None else None
@@ -332,6 +353,7 @@ def snapshot_of(
         card_key=request.card_key,
         service_name=service_name,
         answers=tuple(Answer.from_dict(answer) for answer in request.answers or ()),
+        source=_source(request),
         customer_response_due=request.customer_response_due,
         customer_response_at=request.customer_response_at,
     )

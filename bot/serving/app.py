@@ -13,6 +13,7 @@ import handlers.checkups
 import handlers.feedback
 import handlers.home
 import handlers.inhouse
+import handlers.intake
 import handlers.ratings
 import handlers.requests
 import handlers.retros
@@ -90,6 +91,7 @@ def create_app(deps: Deps, listener_executor: Executor | None = None) -> App:
 
     for module in (
         handlers.requests,
+        handlers.intake,
         handlers.waiting,
         handlers.home,
         handlers.feedback,

@@ -168,6 +168,59 @@ def view_choice(body: dict[str, Any]) -> ViewChoice | Malformed:
     )
 
 
+@dataclass(frozen=True)
+class MessageShortcut:
+    """A message shortcut: who used it, on which message (as Slack shows it), and the workspace's domain."""
+
+    user: str
+    callback_id: str
+    trigger_id: str
+    channel: str
+    message: dict[str, Any]
+    team_domain: str
+
+
+def message_shortcut(body: dict[str, Any]) -> MessageShortcut | Malformed:
+    user = user_of(body)
+    if isinstance(user, Malformed):
+        return user
+    trigger_id, callback_id = _str(body.get("trigger_id")), _str(body.get("callback_id"))
+    if trigger_id is None or callback_id is None:
+        return Malformed("the trigger or the callback_id is missing")
+    channel = (_dict(body.get("channel")) or {}).get("id")
+    if not isinstance(channel, str) or _ID_LIKE.fullmatch(channel) is None:
+        return Malformed("the message's channel is missing")
+    message = _dict(body.get("message"))
+    if message is None or not isinstance(message.get("ts"), str) or _TS.fullmatch(message["ts"]) is None:
+        return Malformed("the message or its ts is missing")
+    domain = (_dict(body.get("team")) or {}).get("domain")
+    return MessageShortcut(user, callback_id, trigger_id, channel, message, domain if isinstance(domain, str) else "")
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """Someone reacted with ``emoji`` to the message at ``ts`` in ``channel``."""
+
+    user: str
+    emoji: str
+    channel: str
+    ts: str
+
+
+def reaction(event: dict[str, Any]) -> Reaction | None:
+    """A ``reaction_added`` event on a message; None for one on a file, or one that cannot be read."""
+    item = _dict(event.get("item")) or {}
+    user, emoji = event_user(event), _str(event.get("reaction"))
+    channel, ts = item.get("channel"), item.get("ts")
+    if item.get("type") != "message" or user is None or emoji is None:
+        return None
+    if not isinstance(channel, str) or _ID_LIKE.fullmatch(channel) is None:
+        return None
+    if not isinstance(ts, str) or _TS.fullmatch(ts) is None:
+        return None
+    return Reaction(user, emoji, channel, ts)
+
+
 def message_at(read: Click) -> tuple[str, str] | Malformed:
     """Where the clicked message is: (channel, ts)."""
     if read.channel is None or _ID_LIKE.fullmatch(read.channel) is None:

@@ -6,6 +6,7 @@ response URLs from it, and builds actions and submissions from the messages and 
 posted, refusing to click a button or fill an input the app never showed.
 """
 
+import contextlib
 import copy
 import hashlib
 import hmac
@@ -211,6 +212,48 @@ class SlackSigner:
             "is_enterprise_install": False,
         }
         return self._interaction(payload, trigger_id)
+
+    def message_shortcut(
+        self,
+        callback_id: str,
+        message: Json,
+        *,
+        user_id: str = DEFAULT_USER,
+        channel_id: str = DEFAULT_CHANNEL,
+        team_domain: str | None = TEAM_DOMAIN,
+    ) -> SlackRequest:
+        """A message shortcut used on ``message`` (as the fake stores it), shaped as Slack's ``message_action``."""
+        trigger_id = self._trigger_id(user_id, None)
+        team: Json = {"id": TEAM_ID, "domain": team_domain} if team_domain is not None else {"id": TEAM_ID}
+        payload = {
+            "type": "message_action",
+            "token": VERIFICATION_TOKEN,
+            "action_ts": self._event_ts(),
+            "team": team,
+            "user": _user(user_id),
+            "channel": {"id": channel_id, "name": _channel_name(channel_id)},
+            "is_enterprise_install": False,
+            "enterprise": None,
+            "callback_id": callback_id,
+            "trigger_id": trigger_id,
+            "response_url": self._response_url(),
+            "message_ts": message["ts"],
+            "message": message,
+        }
+        return self._interaction(payload, trigger_id)
+
+    def reaction_added(self, emoji: str, channel_id: str, ts: str, *, user_id: str = DEFAULT_USER) -> SlackRequest:
+        """Someone reacted to the message at ``ts`` (``item_user`` is its author, when the fake has it)."""
+        event: Json = {
+            "type": "reaction_added",
+            "user": user_id,
+            "reaction": emoji,
+            "item": {"type": "message", "channel": channel_id, "ts": ts},
+        }
+        if self.fake is not None:
+            with contextlib.suppress(KeyError):
+                event["item_user"] = self.fake.message(channel_id, ts).get("user")
+        return self.event(event)
 
     def event(
         self,

@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -201,6 +202,7 @@ class FakeSlack:
             "users.conversations": self._users_conversations,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
+            "chat.getPermalink": self._chat_get_permalink,
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "files.completeUploadExternal": self._files_complete_upload_external,
         }
@@ -758,7 +760,11 @@ class FakeSlack:
             raise SlackError("channel_not_found")
         with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
         stored = reversed(self._channels[channel].values())
-        messages = [_history_message(m, with_metadata) for m in stored if m.get("thread_ts") in (None, m["ts"])]
+        messages = [
+            _history_message(m, with_metadata)
+            for m in stored
+            if m.get("thread_ts") in (None, m["ts"]) and _not_after_latest(m, args)
+        ]
         page, next_cursor = _page(messages, args)
         return {"messages": page, "has_more": bool(next_cursor), "response_metadata": {"next_cursor": next_cursor}}
 
@@ -773,9 +779,28 @@ class FakeSlack:
             raise SlackError("thread_not_found")
         with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
         stored = self._channels[channel].values()
-        thread = [_history_message(m, with_metadata) for m in stored if thread_ts in (m["ts"], m.get("thread_ts"))]
+        thread = [
+            _history_message(m, with_metadata)
+            for m in stored
+            if thread_ts in (m["ts"], m.get("thread_ts")) and _not_after_latest(m, args)
+        ]
         page, next_cursor = _page(thread, args)
         return {"messages": page, "has_more": bool(next_cursor), "response_metadata": {"next_cursor": next_cursor}}
+
+    def _chat_get_permalink(self, args: Json) -> Json:
+        """A message's link in the workspace, a reply's with its thread, as Slack answers it."""
+        _require(args, "channel", "message_ts")
+        channel = self._channel_id(str(args["channel"]))
+        if channel not in self._channels:
+            raise SlackError("channel_not_found")
+        message = self._channels[channel].get(str(args["message_ts"]))
+        if message is None:
+            raise SlackError("message_not_found")
+        link = f"https://{TEAM_DOMAIN}.slack.com/archives/{channel}/p{message['ts'].replace('.', '')}"
+        thread_ts = message.get("thread_ts")
+        if thread_ts and thread_ts != message["ts"]:
+            link += f"?thread_ts={thread_ts}&cid={channel}"
+        return {"channel": channel, "permalink": link}
 
     def _files_get_upload_url_external(self, args: Json) -> Json:
         """A new file's id and the URL its bytes go to; ``length`` 0 is missing_argument, as Slack documents."""
@@ -905,6 +930,19 @@ def _history_message(message: Json, with_metadata: bool) -> Json:
     if not with_metadata:
         shown.pop("metadata", None)
     return shown
+
+
+def _not_after_latest(message: Json, args: Json) -> bool:
+    """Whether a message is at or before ``latest`` (before it, unless ``inclusive``), as the history methods filter.
+
+    ``oldest`` is not applied: the fake hands out ts from 2023 on, while tests run their clocks in 2026.
+    """
+    latest = args.get("latest")
+    if not latest:
+        return True
+    inclusive = str(args.get("inclusive", "")).lower() in ("1", "true")
+    ts, bound = Decimal(message["ts"]), Decimal(str(latest))
+    return ts <= bound if inclusive else ts < bound
 
 
 def _page(items: list[Json], args: Json) -> tuple[list[Json], str]:

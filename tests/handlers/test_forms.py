@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 
 from bot.ids import Action, BlockId
-from bot.requests.form_input import parse_note, parse_request, parse_transfer, split_prefill
+from bot.requests.form_input import Prefill, parse_note, parse_request, parse_transfer, split_prefill
 from bot.requests.service import RequestDraft
 from bot.slack import payloads
 from bot.slack.forms import Errors
@@ -78,15 +78,26 @@ def test_the_requesters_own_department_is_kept_in_the_draft() -> None:
 
 
 def test_prefill_takes_a_leading_department_id() -> None:
-    assert split_prefill("it laptop won't boot", {"it": "IT Support"}) == ("it", "laptop won't boot")
+    assert split_prefill("it laptop won't boot", {"it": "IT Support"}) == Prefill("it", None, "laptop won't boot")
 
 
 def test_prefill_matches_department_ids_case_insensitively() -> None:
-    assert split_prefill("IT", {"it": "IT Support"}) == ("it", "")
+    assert split_prefill("IT", {"it": "IT Support"}) == Prefill("it")
 
 
-def test_prefill_without_a_department_is_all_description() -> None:
-    assert split_prefill("  laptop won't boot ", {"it": "IT Support"}) == (None, "laptop won't boot")
+def test_prefill_takes_a_leading_service_id_with_its_department() -> None:
+    assert split_prefill("laptop for Ana", {"it": "IT Support"}, {"laptop": "it"}) == Prefill("it", "laptop", "for Ana")
+
+
+def test_prefill_without_a_department_names_the_unknown_one() -> None:
+    assert split_prefill("  laptop won't boot ", {"it": "IT Support"}) == Prefill(
+        unknown="laptop", description="won't boot"
+    )
+
+
+def test_prefill_of_help_asks_for_help() -> None:
+    assert split_prefill("help", {"it": "IT Support"}) == Prefill(help=True)
+    assert split_prefill("", {"it": "IT Support"}) == Prefill()
 
 
 def test_inputs_of_the_wrong_type_read_as_empty_and_get_the_ordinary_field_errors() -> None:

@@ -85,7 +85,7 @@ def test_typed_mentions_and_links_are_escaped_on_the_card(inhouse: Harness) -> N
 
 
 def test_an_unknown_user_is_asked_for_their_department_once(inhouse: Harness) -> None:
-    modal = inhouse.open_request_modal("U0NEW")
+    modal = inhouse.open_request_modal("U0NEW", "it")  # a bare /request shows them the departments first
     assert BlockId.REQUESTER_DEPARTMENT in {b["block_id"] for b in modal.args["view"]["blocks"]}
     own = {BlockId.REQUESTER_DEPARTMENT: {Action.REQUESTER_DEPARTMENT: static_select("hr")}}
     response = inhouse.submit_request_modal("U0NEW", modal, extra=own)

@@ -136,6 +136,17 @@ def test_a_failed_insert_does_not_quote_what_was_written(session_scope: SessionS
 # --- the migration to random ids and encrypted links --------------------------------------------------------------
 
 BEFORE, REPLY = "0006_retro_claims", "feedback_reply"
+OLD_CALENDAR = sa.table("calendar", sa.column("id"), sa.column("spec", sa.JSON))
+OLD_DEPARTMENT = sa.table(
+    "department",
+    sa.column("id"),
+    sa.column("name"),
+    sa.column("channel"),
+    sa.column("calendar_id"),
+    sa.column("escalate_to", sa.JSON),
+    sa.column("feedback_private", sa.Boolean),
+    sa.column("active", sa.Boolean),
+)
 OLD_FEEDBACK = sa.table(
     "feedback",
     *(sa.column(name) for name in ("id", "to_department_id", "rating", "anonymous", "author_id", "went_well")),
@@ -200,8 +211,23 @@ def test_the_upgrade_gives_feedback_random_ids_renumbers_what_names_them_and_for
 ) -> None:
     with empty_database(engine, tmp_path) as before:
         migrate.upgrade(before, BEFORE)
-        with session_factory(before)() as session:
-            apply_org(session, load_org_text(TEST_ORG, "org.toml"))
+        with before.begin() as connection:  # the org's rows as that revision has them (the models have moved on)
+            connection.execute(OLD_CALENDAR.insert(), [{"id": "office", "spec": {}}])
+            connection.execute(
+                OLD_DEPARTMENT.insert(),
+                [
+                    {
+                        "id": d,
+                        "name": d,
+                        "channel": f"C0{d.upper()}",
+                        "calendar_id": "office",
+                        "escalate_to": [],
+                        "feedback_private": False,
+                        "active": True,
+                    }
+                    for d in ("it", "hr", "sales")
+                ],
+            )
         signed = {
             "to_department_id": "it",
             "rating": 4,

@@ -5,6 +5,7 @@ from bot.domain import services
 from bot.domain.agreements import targets_for
 from bot.domain.services import Answer, Field, Service
 from bot.requests.card import request_card
+from bot.requests.catalog_message import catalog_message
 from bot.requests.request_modal import Filled, RequestForm, request_modal
 from tests.factories import make_snapshot
 from tests.fakes import block_limits
@@ -64,3 +65,13 @@ def test_a_services_own_targets_come_first_and_the_agreement_fills_in_the_rest()
     assert targets_for(Service("s", "it", "S", first_response="1h", resolution="1d"), None) == ("1h", "1d")
     assert targets_for(None, agreement) == ("4h", "2d")
     assert targets_for(Service("s", "it", "S", resolution="5d"), None) is None
+
+
+def test_the_catalog_answer_of_a_big_company_fits_one_message() -> None:
+    departments = [(f"d{n}", "&" * 200) for n in range(100)]
+    offered = {department: [_biggest_service()] * services.MAX_SERVICES for department, _ in departments}
+    message = catalog_message(departments, offered, unknown="<!channel>" * 20)
+    blocks = message.as_kwargs()["blocks"]
+    assert block_limits.message_errors(blocks) == []
+    assert blocks[-1]["elements"][0]["text"].endswith("52 more departments are in the form.")
+    assert "&lt;!channel&gt;" in blocks[0]["text"]["text"]
