@@ -144,8 +144,8 @@ def durations(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Fi
 def open_at_end(session: Session, scope: Scope, now: datetime, *, by_pair: bool) -> dict[Pair, Figures]:
     """Requests filed before the end and not resolved by it, with their provider now; the lowest number."""
     still_open: ColumnElement[bool] = col(Request.state).in_(OPEN_STATES)
-    if scope.end < now:  # resolved since the end: open then
-        still_open = still_open | (col(Request.resolved_at) >= scope.end)
+    if scope.end < now:  # resolved since the end: open then; unless resolved then too, and reopened since
+        still_open = (still_open | (col(Request.resolved_at) >= scope.end)) & ~_resolved_at(scope.end)
     query = select(func.count().label("open"), func.min(col(Request.id)).label("oldest_open")).where(
         col(Request.created_at) < scope.end, still_open
     )
@@ -154,6 +154,19 @@ def open_at_end(session: Session, scope: Scope, now: datetime, *, by_pair: bool)
     query = query.where(*_match_customer(col(Request.requester_department_id), scope.customer))
     query = _grouped(query, col(Request.provider_id), col(Request.requester_department_id), by_pair)
     return _by_pair(session, query, ("open", "oldest_open"))
+
+
+def _resolved_at(end: datetime) -> ColumnElement[bool]:
+    """Whether the request was resolved at ``end``: its last resolution or reopening before then was a resolution."""
+    last = (
+        select(col(RequestEvent.kind))
+        .where(col(RequestEvent.request_id) == col(Request.id), col(RequestEvent.at) < end)
+        .where(col(RequestEvent.kind).in_(("resolved", "reopened")))
+        .order_by(col(RequestEvent.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(last, "") == "resolved"
 
 
 def filed_at(session: Session, numbers: Sequence[int]) -> dict[int, datetime]:

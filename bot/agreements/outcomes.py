@@ -42,6 +42,7 @@ def record(
 ) -> None:
     """Record the targets ``event`` (already applied to ``request``) met or missed; ``log`` reads its events."""
     assert request.id is not None
+    _passed_unseen(session, request, before, event)
     metrics = []
     if before.first_response_at is None and request.first_response_at is not None:
         metrics.append(Metric.FIRST_RESPONSE)
@@ -58,6 +59,28 @@ def record(
             provider=request.provider_id, customer=request.requester_department_id,
             at=event.at, minutes=minutes, due=due, outcome=outcome,
         )  # fmt: skip
+
+
+# The clocks a change stops: a pause stops the resolution's (it is itself a first response, judged as done),
+# a transfer both.
+_STOPS = {EventKind.PAUSED: (Metric.RESOLUTION,), EventKind.TRANSFERRED: (Metric.FIRST_RESPONSE, Metric.RESOLUTION)}
+
+
+def _passed_unseen(session: Session, request: Request, before: Status, event: Event) -> None:
+    """A target that passed before a pause or a transfer stopped its clock is breached, even if the sweep has not
+    raised it yet: a waiting request, or the next provider's cycle, hides it from the sweep for good.
+    """
+    assert request.id is not None
+    if request.promise is None or before.state is State.WAITING:
+        return
+    for metric in _STOPS.get(event.kind, ()):
+        due: datetime | None = getattr(request, f"{metric}_due")
+        met = metric is Metric.FIRST_RESPONSE and before.first_response_at is not None
+        if due is not None and due <= event.at and not met:
+            outcomes.breached(
+                session, request.id, metric, request.sla_cycle,
+                provider=before.provider, customer=request.requester_department_id, due=due,
+            )  # fmt: skip
 
 
 def _against_target(
