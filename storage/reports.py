@@ -93,11 +93,12 @@ def _outcome_filters(scope: Scope, at: Any) -> list[ColumnElement[bool]]:
 
 
 def targets(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figures]:
-    """Targets met and breached in the period: a target met counts when it was met, a breach when it was due."""
+    """Targets met and breached in the period: a target met counts when it was met, a breach when it was due.
+    The customer's side too: requesters' answers owed while a request waited on them (``customer_response``)."""
     metric, outcome = col(SlaOutcome.metric), col(SlaOutcome.outcome)
     names = []
     columns = []
-    for name in ("first_response", "resolution"):
+    for name in ("first_response", "resolution", "customer_response"):
         for result in ("met", "breached"):
             names.append(f"{name}_{result}")
             columns.append(_count(and_(metric == name, outcome == result)).label(f"{name}_{result}"))

@@ -79,10 +79,17 @@ def _key_figures(total: PairFigures) -> list[MarkdownTextObject]:
             f"90% within {duration(total.p90_resolution_minutes)}"
         ),
         MarkdownTextObject(
-            text=f"*Waiting on requesters*\n{duration(total.waiting_on_requester_minutes)}\n"
+            text=f"*Waiting on requesters*\n{duration(total.waiting_on_requester_minutes)}{_answers(total)}\n"
             f"{total.transfers_in} transferred in, {total.transfers_out} out, {total.reopens} reopened"
         ),
     ]
+
+
+def _answers(total: PairFigures) -> str:
+    """How the requesters' answers owed under ``customer_response`` went, where any fell due."""
+    share = total.customer_response_attainment
+    met, breached = total.customer_response_met, total.customer_response_breached
+    return f", answered in time: {target(met, breached, share)}" if share is not None else ""
 
 
 def _pairs(report: Report, *, by_provider: bool = False) -> list[Block]:

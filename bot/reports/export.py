@@ -11,6 +11,7 @@ from bot.reports.figures import COLUMNS, Report
 _DECIMALS = {
     "first_response_attainment": 4,
     "resolution_attainment": 4,
+    "customer_response_attainment": 4,
     "median_first_response_minutes": 1,
     "p90_first_response_minutes": 1,
     "median_resolution_minutes": 1,

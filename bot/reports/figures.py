@@ -14,7 +14,7 @@ UNKNOWN_CUSTOMER = "unknown"  # a requester whose department Inhouse does not kn
 ALL = "*"  # the total over every pair in a report
 DEFAULT_ATTAINMENT_GOAL = 0.9  # `[organization] attainment_goal` in the org file
 
-# The CSV's and the JSON's columns, in this order (issue 12).
+# The CSV's and the JSON's columns, in this order (issue 12; the customer's side of issue 13 after them).
 COLUMNS = (
     "provider",
     "customer",
@@ -38,6 +38,9 @@ COLUMNS = (
     "rating_count",
     "request_rating_average",
     "request_rating_count",
+    "customer_response_met",
+    "customer_response_breached",
+    "customer_response_attainment",
 )
 
 
@@ -87,6 +90,8 @@ class PairFigures:
     rating_count: int = 0
     request_rating_average: float | None = None
     request_rating_count: int = 0
+    customer_response_met: int = 0  # the requesters' answers owed while requests waited on them
+    customer_response_breached: int = 0
 
     @property
     def first_response_attainment(self) -> float | None:
@@ -95,6 +100,10 @@ class PairFigures:
     @property
     def resolution_attainment(self) -> float | None:
         return attainment(self.resolution_met, self.resolution_breached)
+
+    @property
+    def customer_response_attainment(self) -> float | None:
+        return attainment(self.customer_response_met, self.customer_response_breached)
 
     @property
     def transfers(self) -> int:

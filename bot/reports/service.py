@@ -150,6 +150,8 @@ def _pair(pair: Pair, values: Figures, oldest: Mapping[int, datetime]) -> PairFi
         rating_count=count("rating_count"),
         request_rating_average=number("request_rating_average"),
         request_rating_count=count("request_rating_count"),
+        customer_response_met=count("customer_response_met"),
+        customer_response_breached=count("customer_response_breached"),
     )
 
 

@@ -18,6 +18,7 @@ GAP = "  "
 FOOTNOTE = (
     "Targets: the share met of those that fell in the period, with (met/breached).",
     "Times: business hours on the provider's calendar, pauses excluded; median / 90th percentile.",
+    "Answers owed: by requesters while a request waited on them (customer_response), the share in time.",
     f"Ratings: average (people who rated); {DASH} where nothing counts, or fewer people rated than the anonymity",
     "minimum to show an average.",
 )
@@ -143,4 +144,8 @@ _TIMES = (
     _Column(("Waiting on", "requester"), lambda pair: duration(pair.waiting_on_requester_minutes)),
     _Column(("Rated by", "requesters"), lambda pair: _rating(pair.rating_average, pair.rating_count)),
     _Column(("Rated by", "provider"), lambda pair: _rating(pair.request_rating_average, pair.request_rating_count)),
+    _Column(
+        ("Answers owed", "% met (met/br.)"),
+        lambda p: _target(p.customer_response_met, p.customer_response_breached, p.customer_response_attainment),
+    ),
 )

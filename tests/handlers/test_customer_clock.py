@@ -7,7 +7,8 @@ Sales works 09:00-17:00 in New York, 14:00-22:00 UTC in November. Requests are f
 (10:00 Berlin, 04:00 New York).
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import col, select
@@ -15,6 +16,9 @@ from sqlmodel import col, select
 from bot.ids import Action, BlockId, Callback
 from bot.org.apply import apply_org
 from bot.org.model import load_org_text
+from bot.reports import export
+from bot.reports import service as report_service
+from bot.reports.blocks import report_message
 from bot.requests import service as requests
 from bot.retros import facts
 from storage.models import Request, SlaAlert, SlaOutcome
@@ -269,3 +273,28 @@ def test_resuming_stops_the_clock_and_each_wait_has_a_clock_of_its_own(waiting: 
     assert reminder["blocks"][1]["text"]["text"].endswith("They asked:\n>And the serial number?")
     assert len(waiting.dms_to("U0SALESMGR")) == 1
     assert outcomes(waiting) == [(card.number, 1, "met", utc(23, 16), 120.0), (card.number, 2, "breached", None, None)]
+
+
+# --- reports -------------------------------------------------------------------------------------------------------
+
+
+def test_reports_show_the_answers_owed_next_to_the_providers_targets(waiting: Harness) -> None:
+    answered = paused(waiting)
+    paused(waiting)
+    waiting.clock.set(utc(23, 15))
+    waiting.click(answered, Action.RESUME, "U0ALICE")  # before their answer was due: met
+    waiting.wait_quiet()
+    waiting.clock.set(utc(23, 18, 30))
+    waiting.tick()  # the other one's answer is late: breached
+    now = utc(24, 12)
+    with waiting.session_scope() as session:
+        period = report_service.dates(ZoneInfo("Europe/Berlin"), date(2026, 11, 1), date(2026, 11, 30), now=now)
+        report = report_service.build(session, period, now, provider="it")
+    (pair,) = report.pairs
+    assert (pair.customer, pair.customer_response_met, pair.customer_response_breached) == ("sales", 1, 1)
+    assert (pair.first_response_met, pair.first_response_breached) == (2, 0)  # the pauses were IT's first responses
+    (row,) = export.rows(report)
+    assert list(row)[-3:] == ["customer_response_met", "customer_response_breached", "customer_response_attainment"]
+    assert row["customer_response_attainment"] == 0.5
+    fields = report_message(report, chart_file=None).blocks[2].to_dict()["fields"]
+    assert fields[-1]["text"].startswith("*Waiting on requesters*\n5h, answered in time: 50% met (1/2)\n")

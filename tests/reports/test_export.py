@@ -1,4 +1,5 @@
-"""CSV and JSON of a report: the columns of issue 12 in order, one row per pair, empty where nothing counts."""
+"""CSV and JSON of a report: the columns of issue 12 in order (then issue 13's), one row per pair, empty where
+nothing counts."""
 
 import csv
 import io
@@ -34,6 +35,10 @@ ISSUE_COLUMNS = [
     "rating_count",
     "request_rating_average",
     "request_rating_count",
+    # The customer's side (issue 13), after them: the columns above keep their places.
+    "customer_response_met",
+    "customer_response_breached",
+    "customer_response_attainment",
 ]
 
 
@@ -64,6 +69,8 @@ def busy_pair(**overrides: object) -> PairFigures:
         "rating_count": 6,
         "request_rating_average": 3.6667,
         "request_rating_count": 3,
+        "customer_response_met": 3,
+        "customer_response_breached": 4,
     }
     return PairFigures(**{**fields, **overrides})  # type: ignore[arg-type]
 
@@ -119,6 +126,9 @@ def test_json_rounds_minutes_to_a_tenth_attainment_to_four_places_ratings_to_two
         "rating_count": 6,
         "request_rating_average": 3.67,
         "request_rating_count": 3,
+        "customer_response_met": 3,
+        "customer_response_breached": 4,
+        "customer_response_attainment": 0.4286,
     }
 
 
@@ -148,6 +158,7 @@ def test_what_nothing_counts_for_is_null_in_json_and_an_empty_cell_in_csv() -> N
         "p90_resolution_minutes",
         "rating_average",
         "request_rating_average",
+        "customer_response_attainment",
     ]
     (json_row,) = json.loads(as_json(report))
     (csv_row,) = read_csv(as_csv(report))

@@ -36,6 +36,8 @@ def make_pair(customer: str = "sales", **overrides: object) -> PairFigures:
         "rating_count": 6,
         "request_rating_average": 3.5,
         "request_rating_count": 4,
+        "customer_response_met": 4,
+        "customer_response_breached": 1,
     }
     return PairFigures(**{**fields, **overrides})  # type: ignore[arg-type]
 
@@ -83,14 +85,21 @@ def test_a_target_that_never_fell_is_a_dash_not_zero_percent() -> None:
 def test_times_in_business_hours_and_ratings_with_their_counts() -> None:
     text = as_text(make_report(make_pair()))
     (row, _total) = table(text, "Times (business hours) and ratings")
-    assert row == ["IT Support", "Sales", "12m / 1h 35m", "10h / 52h", "45m", "4.33 (6)", "3.50 (4)"]
+    assert row == ["IT Support", "Sales", "12m / 1h 35m", "10h / 52h", "45m", "4.33 (6)", "3.50 (4)", "80% (4/1)"]
     assert "business hours on the provider's calendar" in text
+
+
+def test_answers_owed_by_requesters_show_like_targets() -> None:
+    never = make_pair(customer_response_met=0, customer_response_breached=0)
+    (row, _total) = table(as_text(make_report(never)), "Times (business hours) and ratings")
+    assert row[-1] == DASH
+    assert "Answers owed: by requesters while a request waited on them" in as_text(make_report(never))
 
 
 def test_an_average_rated_by_too_few_people_is_hidden_and_no_ratings_is_a_dash() -> None:
     pair = make_pair(rating_average=None, rating_count=2, request_rating_average=None, request_rating_count=0)
     (row, _total) = table(as_text(make_report(pair)), "Times (business hours) and ratings")
-    assert row[5:] == [f"{DASH} (2)", DASH]
+    assert row[5:7] == [f"{DASH} (2)", DASH]
 
 
 def test_nothing_resolved_shows_dashes_for_its_times() -> None:
@@ -111,7 +120,8 @@ def test_the_oldest_open_request_of_each_pair_with_one() -> None:
 
 def test_long_names_and_large_numbers_stay_within_120_columns() -> None:
     names = {**NAMES, "cs": "Customer Success and Onboarding, Europe"}
-    big = make_pair("cs", filed=12345, first_response_met=9999, first_response_breached=9999, transfers_in=999)
+    big = make_pair("cs", filed=12345, first_response_met=9999, first_response_breached=9999, transfers_in=999,
+                    customer_response_met=9999, customer_response_breached=9999)  # fmt: skip
     report = Report(PERIOD, [big], big, provider="it", names=names)
     text = as_text(report)
     assert max(len(line) for line in text.splitlines()) <= 120
