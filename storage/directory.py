@@ -60,8 +60,13 @@ def admins(session: Session) -> list[str]:
 
 
 def home_department(session: Session, user_id: str) -> str | None:
-    """The org file's department for this user, else the one they told us, else None."""
-    staff = staff_departments(session, user_id)
+    """The org file's department for this user (its ``[homes]`` choice for someone in several, else the first by
+    id), else the one they told us, else None."""
+    org = org_snapshot.current(session)
+    chosen = (org.settings.get("homes") or {}).get(user_id)
+    staff = org.staff_departments.get(user_id, ())
+    if chosen in staff:
+        return str(chosen)
     if staff:
         return staff[0]
     home = session.get(UserHome, user_id)

@@ -487,17 +487,17 @@ CASES = {
         key='departments."sales team"',
         message="is not an id",
     ),
-    "a channel name instead of an id": Case(
+    "a channel name without its #": Case(
         old='channel = "C0SALES"',
-        new='channel = "#sales"',
+        new='channel = "sales"',
         key="departments.sales.channel",
-        message="not a Slack channel id",
+        message="not a channel: write its id (C0123ABCD, in the channel's details) or #its-name",
     ),
-    "a user name instead of an id": Case(
+    "a user name that is no id, email or group": Case(
         old='members = ["U0ALICE"]',
-        new='members = ["U0ALICE", "@bob"]',
+        new='members = ["U0ALICE", "bob"]',
         key="departments.it.members[1]",
-        message="not a Slack user id",
+        message="not a person: write a Slack user id (U0123ABCD), an email (alice@acme.com) or a user group",
     ),
     "a warning share of 1": Case(
         old='timezone = "Europe/Berlin"',
@@ -513,9 +513,9 @@ CASES = {
     ),
     "an admin who is not a user id": Case(
         old='timezone = "Europe/Berlin"',
-        new='timezone = "Europe/Berlin"\nadmins = ["U0CEO", "ceo@example.com"]',
+        new='timezone = "Europe/Berlin"\nadmins = ["U0CEO", "the ceo"]',
         key="organization.admins[1]",
-        message="not a Slack user id",
+        message="not a person",
     ),
     "one admin, not a list": Case(
         old='timezone = "Europe/Berlin"',

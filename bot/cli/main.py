@@ -13,40 +13,15 @@ from types import FrameType
 
 from pydantic import ValidationError
 
-from bot.cli import checkup, feedback, map, outbox, report, retro, sla
+from bot.cli import checkup, feedback, map, org, outbox, report, retro, sla
 from bot.cli.startup import check_slack, connect
-from bot.cli.support import CliError, apply_org_file, build_deps, load_org_file, open_database
+from bot.cli.support import CliError, build_deps, open_database
 from bot.config import Settings, explain_missing
 from bot.jobs.scheduler import build_scheduler, delivering
 from bot.serving.supervisor import Supervised
 from storage import migrate
 
 log = logging.getLogger("inhouse")
-
-
-def _org_path(args: argparse.Namespace, settings: Settings) -> Path:
-    """FILE, else --org, else INHOUSE_ORG."""
-    path = args.file or settings.inhouse_org
-    if path is None:
-        raise CliError("Name the org file: `inhouse org check FILE`, --org FILE, or INHOUSE_ORG.")
-    return Path(path)
-
-
-def cmd_org_check(args: argparse.Namespace, settings: Settings) -> int:
-    path = _org_path(args, settings)
-    org = load_org_file(path)
-    print(
-        f"{path}: OK ({len(org.departments)} departments, {len(org.agreements)} agreements, "
-        f"{len(org.calendars)} calendars, {len(org.retros)} retros)"
-    )
-    return 0
-
-
-def cmd_org_apply(args: argparse.Namespace, settings: Settings) -> int:
-    path = _org_path(args, settings)
-    org = load_org_file(path)  # first: a broken file must not create or migrate a database
-    apply_org_file(open_database(settings), org, path)
-    return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -82,7 +57,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(explain_missing(missing))
     engine = open_database(settings)
     if settings.inhouse_org is not None:
-        apply_org_file(engine, load_org_file(settings.inhouse_org), settings.inhouse_org)
+        org.apply_org_file(engine, settings, settings.inhouse_org)
     else:
         log.warning("INHOUSE_ORG is not set: running with the departments already in the database.")
     check_slack(settings)
@@ -141,13 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     scheduler.add_argument("--keep-alive", action="store_true", help="start it again whenever it dies")
     scheduler.set_defaults(handler=cmd_scheduler)
 
-    org = commands.add_parser("org", help="the org file").add_subparsers(dest="org_command", required=True)
-    check = org.add_parser("check", help="validate an org file and list every problem")
-    check.add_argument("file", type=Path, nargs="?", help="default: --org or INHOUSE_ORG")
-    check.set_defaults(handler=cmd_org_check)
-    apply = org.add_parser("apply", help="apply an org file to the database, all or nothing")
-    apply.add_argument("file", type=Path, nargs="?", help="default: --org or INHOUSE_ORG")
-    apply.set_defaults(handler=cmd_org_apply)
+    org.add_commands(commands)
 
     db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="migrate the database schema to the current version").set_defaults(

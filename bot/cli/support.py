@@ -12,8 +12,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings, explain_missing
 from bot.deps import Deps
 from bot.follow_ups import FollowUps
-from bot.org.apply import apply_org
-from bot.org.model import OrgConfig, OrgFileError, load_org
+from bot.org.model import OrgConfig, OrgFileError, load_org_text
 from bot.outbox_kinds import all_kinds
 from bot.slack.client import sender_client, slack_client
 from bot.slack.sender import CALL_TIMEOUT_S, Sender
@@ -22,11 +21,11 @@ from storage.db import is_sqlite, session_factory
 
 __all__ = [
     "CliError",
-    "apply_org_file",
     "build_deps",
     "checked_deps",
     "existing_database",
     "load_org_file",
+    "load_org_text_file",
     "open_database",
 ]
 
@@ -60,29 +59,23 @@ def existing_database(settings: Settings) -> Engine:
 
 
 def load_org_file(path: Path) -> OrgConfig:
+    return load_org_text_file(path)[0]
+
+
+def load_org_text_file(path: Path) -> tuple[OrgConfig, str]:
+    """The org file read and checked offline, and its text (for the lines of what the online checks find)."""
     if not path.exists():
         raise CliError(
             f"{path}: there is no such org file (looked for {path.resolve()}; a relative path counts from the "
             "current directory). Give its path with --org FILE or INHOUSE_ORG."
         )
     try:
-        return load_org(path)
+        text = path.read_text(encoding="utf-8")
+        return load_org_text(text, str(path)), text
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(f"{path}: cannot read the org file: {error}") from error
     except OrgFileError as error:
         raise CliError(str(error)) from error
-
-
-def apply_org_file(engine: Engine, org: OrgConfig, source: Path) -> None:
-    with session_factory(engine)() as session:
-        applied = apply_org(session, org)
-    retired = f"; deactivated: {', '.join(applied.deactivated)}" if applied.deactivated else ""
-    log.info(
-        "Applied %s: %d departments, %d agreements, %d calendars%s",
-        source,
-        applied.departments,
-        applied.agreements,
-        applied.calendars,
-        retired,
-    )
 
 
 def build_deps(

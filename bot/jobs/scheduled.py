@@ -5,10 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from slack_sdk.errors import SlackApiError
+
 from bot.deps import Deps
 from bot.feedback import digest_outbound
+from bot.org.sync import Synced, sync_groups
 from bot.reports import periodic as reports
 from bot.sla import sweep as sla_sweep
+from bot.slack.client import directory_client
+from bot.slack.directory import LookupFailed, SlackDirectory
 from bot.slack.sender import Delivery
 from storage import runs
 from storage.feedback import org_timezone
@@ -38,6 +43,22 @@ def sla_tick(deps: Deps, now: datetime | None = None) -> TickReport:
             delivery.dead,
         )
     return TickReport(result.ran, result.milestones, delivery)
+
+
+def directory_sync(deps: Deps, now: datetime | None = None) -> Synced | None:
+    """The user groups the org file names, looked up again and applied: once an hour, whatever the schedulers."""
+    now = now or deps.clock()
+    with deps.session_scope() as session:
+        if not runs.claim(session, "directory_sync", now.replace(minute=0, second=0, microsecond=0), now):
+            return None
+    try:
+        synced = sync_groups(deps.session_scope, SlackDirectory(directory_client(deps.settings)), now)
+    except (LookupFailed, SlackApiError, OSError) as failure:  # the next hour tries again
+        log.warning("Directory sync: could not look the user groups up in Slack (%s)", failure)
+        return None
+    if synced.left:
+        deps.outbox.wake()  # the managers' DMs about what was assigned to people who left
+    return synced
 
 
 def periodic_reports(deps: Deps, now: datetime | None = None) -> int:

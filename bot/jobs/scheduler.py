@@ -88,4 +88,11 @@ def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
         name="Each department's monthly (or weekly) report in its channel",
         next_run_time=deps.clock(),
     )
+    scheduler.add_job(
+        jobs.directory_sync,
+        IntervalTrigger(hours=1, timezone=UTC),
+        args=[deps],
+        id="directory_sync",
+        name="The org file's user groups looked up again: who joined and left its departments",
+    )
     return scheduler

@@ -1,17 +1,21 @@
 """Apply a validated org file to the database, all or nothing (the caller's transaction)."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
 from bot.domain.sla import BusinessCalendar
+from bot.org import people
 from bot.org.checkup_schedules import apply_checkups
 from bot.org.model import CalendarSpec, OrgConfig
+from bot.org.resolve import ROLES, Resolved, Sources, names_in
 from bot.org.retro_schedules import apply_retros
 from bot.org.service_catalog import apply_services
 from storage import org_snapshot
 from storage.directory import MANAGER, MEMBER
-from storage.models import Agreement, Calendar, Department, Membership, Setting
+from storage.models import Agreement, Calendar, Department, Membership, Setting, UserGroup
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,27 @@ class Applied:
     deactivated: list[str]
     agreements: int
     calendars: int
+    moved: int = 0  # open requests handed on from departments that left
+    left: Mapping[str, set[str]] = field(default_factory=dict)  # department -> who is no longer in it
+
+
+def apply_resolved(
+    session: Session, resolved: Resolved, now: datetime, *, transfer_open_to: str | None = None
+) -> Applied:
+    """Apply an org file whose names were looked up: refused (OpenRequestsLeft, nothing applied) when a department
+    leaves with open requests, unless they go to ``transfer_open_to``; the open requests of people who are no longer
+    in a department are flagged to its managers."""
+    leaving = people.open_in_leaving(session, set(resolved.org.departments))
+    if leaving and transfer_open_to is None:
+        raise people.OpenRequestsLeft(leaving)
+    if transfer_open_to is not None and transfer_open_to not in resolved.org.departments:
+        known = ", ".join(sorted(resolved.org.departments))
+        raise ValueError(f"--transfer-open-to {transfer_open_to}: the org file has no such department ({known})")
+    before = people.staff(session)
+    applied = apply_org(session, resolved.org, resolved.sources)
+    moved = people.hand_on(session, leaving, transfer_open_to, now) if transfer_open_to else 0
+    left = people.flag_leavers(session, before, people.staff(session), now, "the org file changed")
+    return replace(applied, moved=moved, left=left)
 
 
 def business_calendar(spec: CalendarSpec) -> BusinessCalendar:
@@ -32,12 +57,18 @@ def business_calendar(spec: CalendarSpec) -> BusinessCalendar:
     )
 
 
-def apply_org(session: Session, org: OrgConfig) -> Applied:
+def apply_org(session: Session, org: OrgConfig, sources: Sources | None = None) -> Applied:
     """Make the database say what the org file says.
 
+    ``org`` names people and channels by their ids only (``bot.org.resolve`` makes it so); ``sources`` is whom each
+    role names, user groups included, for the hourly sync (default: the people ``org`` names, no groups).
     Departments that left the file are deactivated, not deleted: their requests keep them.
     Requests keep the promise they were filed with; new ones get the new agreements.
     """
+    unresolved = names_in(org)
+    if unresolved:
+        raise ValueError(f"names in the org file must be looked up in Slack first: {', '.join(unresolved[:3])}")
+    sources = sources or Sources.as_written(org)
     for calendar_id, spec in org.calendars.items():
         session.merge(Calendar(id=calendar_id, spec=business_calendar(spec).to_dict()))
     session.flush()
@@ -53,6 +84,7 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
                 feedback_private=department.feedback_private,
                 escalate_to=list(department.escalate_to),
                 intake_emoji=department.intake_emoji,
+                people={role: list(sources.people[department_id][role]) for role in ROLES},
                 active=True,
             )
         )
@@ -74,11 +106,15 @@ def apply_org(session: Session, org: OrgConfig) -> Applied:
     apply_retros(session, org)
     apply_services(session, org)
     apply_checkups(session, org)
+    for group in sources.groups.values():
+        session.merge(UserGroup(id=group.id, handle=group.handle, name=group.name, users=list(group.users)))
     for key, value in {
         "timezone": org.timezone,
         "anonymity_min": org.anonymity_min,
         "warn_at": org.warn_at,
         "admins": list(org.admins),
+        "admin_sources": list(sources.admins),
+        "homes": dict(org.homes),
         "attainment_goal": org.attainment_goal,
         "reports": org.reports,
         "report_cadences": {d.id: d.reports for d in org.departments.values() if d.reports is not None},

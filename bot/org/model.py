@@ -121,6 +121,8 @@ class OrgConfig(_Spec):
     retros: tuple[RetroSpec, ...] = ()
     services: tuple[ServiceSpec, ...] = ()
     checkups: tuple[CheckupSpec, ...] = ()
+    homes: dict[str, str] = {}
+    """A person -> their home department (the one the requests they file come from), for people in several."""
 
     def agreement_for(self, provider: str, customer: str | None, priority: str) -> AgreementSpec | None:
         """The provider's most specific agreement for this customer department (None: no department) and priority."""

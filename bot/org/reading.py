@@ -43,7 +43,7 @@ class Problems:
                 self.add((*path, key), f"unknown key ({hint})")
 
 
-_SECTIONS = ("organization", "calendars", "departments", "agreements", "retros", "services", "checkups")
+_SECTIONS = ("organization", "calendars", "departments", "agreements", "retros", "services", "checkups", "homes")
 _ORGANIZATION_KEYS = ("timezone", "anonymity_min", "warn_at", "admins", "attainment_goal", "reports")
 _CALENDAR_KEYS = ("timezone", "days", "hours", "holidays", "closed")
 _DEPARTMENT_KEYS = (
@@ -130,7 +130,26 @@ def read_org(data: dict[str, Any], problems: Problems) -> dict[str, object]:
         "agreements": agreements,
         "retros": retros,
         "checkups": checkups,
+        "homes": _read_homes(data, known_departments, problems),
     }
+
+
+def _read_homes(data: Mapping[str, object], departments: Collection[str], problems: Problems) -> dict[str, str]:
+    """``[homes]``: a person's home department (where the requests they file come from), for one in several."""
+    table = data.get("homes", {})
+    if not isinstance(table, dict):
+        problems.add(("homes",), 'must be a table: write [homes] with lines like "alice@acme.com" = "sales"')
+        return {}
+    homes: dict[str, str] = {}
+    for person, department in table.items():
+        try:
+            who = values.parse_person(person)
+            if who.startswith("@"):
+                raise ValueError(f"{person!r} is a user group: a home department is one person's")
+            homes[who] = values.parse_reference(departments, "department")(department)
+        except ValueError as error:
+            problems.add_error(("homes", person), error)
+    return homes
 
 
 def _read_organization(data: Mapping[str, object], problems: Problems) -> dict[str, object]:
@@ -146,7 +165,7 @@ def _read_organization(data: Mapping[str, object], problems: Problems) -> dict[s
     table.read("timezone", values.parse_timezone)
     table.read("anonymity_min", values.parse_positive_int, default=5)
     table.read("warn_at", values.parse_share, default=0.75)
-    table.read("admins", values.parse_user_ids, default=())
+    table.read("admins", values.parse_people, default=())
     table.read("attainment_goal", values.parse_share, default=0.9)
     table.read("reports", values.parse_choice(CADENCES, "report schedule"), default="monthly")
     return table.values
@@ -205,12 +224,12 @@ def _read_department(
 ) -> dict[str, object]:
     table = Table(data, ("departments", department_id), problems, _DEPARTMENT_KEYS)
     table.read("name", values.parse_name)
-    table.read("channel", values.parse_channel_id)
-    table.read("managers", values.parse_user_ids, default=())
-    table.read("members", values.parse_user_ids, default=())
+    table.read("channel", values.parse_channel)
+    table.read("managers", values.parse_people, default=())
+    table.read("members", values.parse_people, default=())
     table.read("calendar", values.parse_reference(calendars, "calendar"), default=default_calendar)
     table.read("feedback_private", values.parse_bool, default=False)
-    table.read("escalate_to", values.parse_user_ids, default=())
+    table.read("escalate_to", values.parse_people, default=())
     table.read("intake_emoji", values.parse_emoji, default=None)
     table.read("reports", values.parse_choice(CADENCES, "report schedule"), default=None)
     return {"id": department_id, **table.values}
@@ -275,7 +294,7 @@ def _read_retro(
             (*path, "department"), 'missing: write department = "ID", or departments = ["ID", "ID"] for a pair'
         )
     table.read("id", values.parse_id, default=_retro_id(table.values.get("departments")))
-    table.read("channel", values.parse_channel_id)
+    table.read("channel", values.parse_channel)
     table.read("cron", values.parse_cron)
     table.read("window", values.parse_duration_value, default=Duration(2, Unit.WORKING_DAYS))
     table.read("template", values.parse_choice(TEMPLATES, "template"), default="went-well")

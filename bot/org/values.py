@@ -92,20 +92,6 @@ def parse_emoji(value: object) -> str:
     return text
 
 
-def parse_channel_id(value: object) -> str:
-    text = parse_string(value)
-    if not CHANNEL_ID.fullmatch(text):
-        raise ValueError(f"{text!r} is not a Slack channel id (like C0123ABCD; see the channel's details)")
-    return text
-
-
-def parse_user_id(value: object) -> str:
-    text = parse_string(value)
-    if not USER_ID.fullmatch(text):
-        raise ValueError(f"{text!r} is not a Slack user id (like U0123ABCD; see the person's profile)")
-    return text
-
-
 def parse_list_of(parse: Callable[[object], T]) -> Callable[[object], tuple[T, ...]]:
     """A list parser reporting each bad item at its index."""
 
@@ -126,8 +112,43 @@ def parse_list_of(parse: Callable[[object], T]) -> Callable[[object], tuple[T, .
     return parse_list
 
 
-def parse_user_ids(value: object) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(parse_list_of(parse_user_id)(value)))
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+GROUP_HANDLE = re.compile(r"@[a-z0-9][a-z0-9._-]{0,79}")
+CHANNEL_NAME = re.compile(r"#[^\s#<>|@,]{1,80}")
+
+
+def is_id(name: str) -> bool:
+    """Whether a person or channel is written as its Slack id (else as a name only Slack can resolve)."""
+    return USER_ID.fullmatch(name) is not None or CHANNEL_ID.fullmatch(name) is not None
+
+
+def parse_person(value: object) -> str:
+    """A Slack user id, an email address, or a user group (``@it-team``: its members)."""
+    text = parse_string(value).strip()
+    if USER_ID.fullmatch(text):
+        return text
+    if EMAIL.fullmatch(text):
+        return text.lower()
+    if GROUP_HANDLE.fullmatch(text.lower()):
+        return text.lower()
+    raise ValueError(
+        f"{text!r} is not a person: write a Slack user id (U0123ABCD), an email (alice@acme.com) "
+        "or a user group (@it-team)"
+    )
+
+
+def parse_people(value: object) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(parse_list_of(parse_person)(value)))
+
+
+def parse_channel(value: object) -> str:
+    """A channel's id, or its name (``#it-help``)."""
+    text = parse_string(value).strip()
+    if CHANNEL_ID.fullmatch(text):
+        return text
+    if CHANNEL_NAME.fullmatch(text):
+        return text.lower()
+    raise ValueError(f"{text!r} is not a channel: write its id (C0123ABCD, in the channel's details) or #its-name")
 
 
 def parse_bool(value: object) -> bool:

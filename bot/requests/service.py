@@ -22,6 +22,7 @@ from storage import feedback as feedback_store
 from storage.models import Department, Request, RequestEvent
 
 OPEN_STATES = (State.OPEN, State.ACKNOWLEDGED, State.WAITING)
+INHOUSE = "Inhouse"  # the actor of what Inhouse does itself (moving the open requests of a department that left)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,17 @@ def transfer(
     """Hand the request to another department, under that department's agreement from now on, with a new card."""
     request = _request(session, number)
     _require_staff(session, request.provider_id, actor)
+    return _move(session, request, actor, to_department, now, note)
+
+
+def move_away(session: Session, number: int, to_department: str, now: datetime, note: str) -> RequestSnapshot:
+    """Transfer a request as Inhouse itself (``INHOUSE``): its department left the org file."""
+    return _move(session, _request(session, number), INHOUSE, to_department, now, note)
+
+
+def _move(
+    session: Session, request: Request, actor: str, to_department: str, now: datetime, note: str | None
+) -> RequestSnapshot:
     provider = _department(session, to_department)
     event = Event(EventKind.TRANSFERRED, actor, now, provider=provider.id, note=note)
     event_id = _transition(session, request, event)

@@ -21,3 +21,13 @@ def sender_client(settings: Settings, *, timeout: int) -> WebClient:
     """The outbox sender's client: no retries of its own (the outbox reschedules, on the injected clock)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(token=token, base_url=settings.slack_api_url, retry_handlers=[], timeout=timeout)
+
+
+DIRECTORY_RETRIES = 20  # 429s waited out per look-up: a big org file's look-ups take as long as Slack's tiers say
+
+
+def directory_client(settings: Settings) -> WebClient:
+    """The client for looking people, groups and channels up: it waits out every 429's Retry-After."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    handlers = [RateLimitErrorRetryHandler(max_retry_count=DIRECTORY_RETRIES), ConnectionErrorRetryHandler()]
+    return WebClient(token=token, base_url=settings.slack_api_url, retry_handlers=handlers)

@@ -37,8 +37,12 @@ def escape(text: str) -> str:
     return text.translate(_MRKDWN_ESCAPES)
 
 
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
 def user(user_id: str) -> str:
-    return f"<@{user_id}>"
+    """A mention of the user; anything that is no user id (Inhouse itself, as an actor) as escaped text."""
+    return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape(user_id)
 
 
 def channel(channel_id: str) -> str:

@@ -181,6 +181,8 @@ class FakeSlack:
         self._users: dict[str, Json] = {}
         self._group_dms: dict[tuple[str, ...], str] = {}
         self._files: dict[str, UploadedFile] = {}
+        self._usergroups: dict[str, Json] = {}  # id -> the user group, its members as "users"
+        self._conversations: dict[str, Json] = {}  # id -> what conversations.list says of a channel
         self._ts_micros = FIRST_TS_MICROS - 100  # the first message gets FIRST_TS_MICROS
         self._counter = 0
         self._server: ThreadingHTTPServer | None = None
@@ -205,6 +207,10 @@ class FakeSlack:
             "chat.getPermalink": self._chat_get_permalink,
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "files.completeUploadExternal": self._files_complete_upload_external,
+            "users.lookupByEmail": self._users_lookup_by_email,
+            "usergroups.list": self._usergroups_list,
+            "usergroups.users.list": self._usergroups_users_list,
+            "conversations.list": self._conversations_list,
         }
 
     # --- lifecycle -------------------------------------------------------------------------------------
@@ -405,6 +411,44 @@ class FakeSlack:
             message = {"type": "message", "user": user, "text": text, "ts": ts, "team": TEAM_ID, **fields}
             self._store(self._channel_id(channel), message)
             return ts
+
+    def add_user_group(self, handle: str, users: list[str], *, name: str = "", disabled: bool = False) -> str:
+        """A user group (``@handle``) with these members; returns its id (S...)."""
+        with self._lock:
+            group_id = self._new_id("S")
+            self._usergroups[group_id] = {
+                "id": group_id,
+                "team_id": TEAM_ID,
+                "is_usergroup": True,
+                "name": name or handle.title(),
+                "description": "",
+                "handle": handle,
+                "is_external": False,
+                "date_delete": 1_700_000_000 if disabled else 0,
+                "users": list(users),
+            }
+            return group_id
+
+    def set_user_group_members(self, group_id: str, users: list[str]) -> None:
+        with self._lock:
+            self._usergroups[group_id]["users"] = list(users)
+
+    def add_channel(self, name: str, *, private: bool = False, archived: bool = False, member: bool = True) -> str:
+        """A channel named ``name`` (without #); returns its id (C..., or G... for a private one)."""
+        with self._lock:
+            channel_id = self._new_id("G" if private else "C")
+            self._conversations[channel_id] = {
+                "id": channel_id,
+                "name": name,
+                "is_channel": not private,
+                "is_group": private,
+                "is_private": private,
+                "is_archived": archived,
+                "is_member": member,
+                "is_im": False,
+            }
+            self._channels.setdefault(channel_id, {})
+            return channel_id
 
     def register(self, method: str, handler: MethodHandler) -> None:
         """Answer a further method: ``handler(args)`` returns the body after ``ok`` or raises SlackError."""
@@ -801,6 +845,54 @@ class FakeSlack:
         if thread_ts and thread_ts != message["ts"]:
             link += f"?thread_ts={thread_ts}&cid={channel}"
         return {"channel": channel, "permalink": link}
+
+    def _users_lookup_by_email(self, args: Json) -> Json:
+        """The user with this email in their profile (as set_user gives it), else users_not_found, as Slack says."""
+        _require(args, "email")
+        email = str(args["email"]).strip().lower()
+        for user in self._users.values():
+            if str(user["profile"].get("email", "")).lower() == email and not user["deleted"]:
+                return {"user": copy.deepcopy(user)}
+        raise SlackError("users_not_found")
+
+    def _usergroups_list(self, args: Json) -> Json:
+        """The workspace's user groups, the disabled ones only with ``include_disabled``; members with
+        ``include_users``; not paginated (Slack's is not)."""
+        include_disabled = str(args.get("include_disabled", "")).lower() in ("1", "true")
+        include_users = str(args.get("include_users", "")).lower() in ("1", "true")
+        groups = []
+        for group in self._usergroups.values():
+            if group["date_delete"] and not include_disabled:
+                continue
+            shown = {key: value for key, value in group.items() if key != "users"}
+            shown["user_count"] = len(group["users"])
+            if include_users:
+                shown["users"] = list(group["users"])
+            groups.append(copy.deepcopy(shown))
+        return {"usergroups": groups}
+
+    def _usergroups_users_list(self, args: Json) -> Json:
+        _require(args, "usergroup")
+        group = self._usergroups.get(str(args["usergroup"]))
+        include_disabled = str(args.get("include_disabled", "")).lower() in ("1", "true")
+        if group is None or (group["date_delete"] and not include_disabled):
+            raise SlackError("no_such_subteam")
+        return {"users": list(group["users"])}
+
+    def _conversations_list(self, args: Json) -> Json:
+        """Channels of ``types`` (public_channel by default; private_channel only those the bot is in, as Slack
+        shows them to a bot), without the archived ones with ``exclude_archived``; paginated with ``cursor``."""
+        wanted = {kind.strip() for kind in str(args.get("types") or "public_channel").split(",")}
+        exclude_archived = str(args.get("exclude_archived", "")).lower() in ("1", "true")
+        channels = [
+            copy.deepcopy(channel)
+            for channel in self._conversations.values()
+            if ("private_channel" if channel["is_private"] else "public_channel") in wanted
+            and (channel["is_member"] or not channel["is_private"])
+            and not (exclude_archived and channel["is_archived"])
+        ]
+        page, next_cursor = _page(channels, args)
+        return {"channels": page, "response_metadata": {"next_cursor": next_cursor}}
 
     def _files_get_upload_url_external(self, args: Json) -> Json:
         """A new file's id and the URL its bytes go to; ``length`` 0 is missing_argument, as Slack documents."""
