@@ -3,8 +3,11 @@
 import pytest
 
 from bot.org import values
+from bot.org.apply import apply_org
 from bot.org.model import OrgFileError, load_org_text
 from bot.org.resolve import names_in
+from storage import directory
+from storage.db import SessionScope
 from tests.orgs import TEST_ORG
 
 
@@ -40,3 +43,13 @@ def test_a_home_for_a_group_or_an_unknown_department_is_a_problem() -> None:
         "homes.\"@it-team\": '@it-team' is a user group: a home department is one person's",
         "homes.U0ALICE: unknown department 'legal' (known: hr, it, sales)",
     ]
+
+
+def test_homes_choose_the_department_someone_in_several_files_requests_from(session_scope: SessionScope) -> None:
+    both = TEST_ORG.replace('members = ["U0SAM"]', 'members = ["U0SAM", "U0ALICE"]')
+    with session_scope() as session:
+        apply_org(session, load_org_text(both))
+        assert directory.home_department(session, "U0ALICE") == "it"  # the first by id
+    with session_scope() as session:
+        apply_org(session, load_org_text(both + '\n[homes]\n"U0ALICE" = "sales"\n'))
+        assert directory.home_department(session, "U0ALICE") == "sales"
