@@ -134,8 +134,11 @@ def latest_closed(session: Session) -> Checkup | None:
     return session.exec(query).first()
 
 
-def results(session: Session, checkup_id: int) -> list[CheckupResult]:
-    return list(session.exec(select(CheckupResult).where(CheckupResult.checkup_id == checkup_id)))
+def shares(session: Session, checkup_id: int, questions: Iterable[str]) -> dict[tuple[str, str, str], float]:
+    """The check-up's shares of these questions: (department, about, question) -> share."""
+    query = select(CheckupResult.department_id, CheckupResult.about_id, CheckupResult.question, CheckupResult.share)
+    query = query.where(CheckupResult.checkup_id == checkup_id, col(CheckupResult.question).in_(list(questions)))
+    return {(department, about, question): share for department, about, question, share in session.exec(query)}
 
 
 def take_seeds(session: Session, departments: list[str], retro_id: int) -> list[CheckupSeed]:

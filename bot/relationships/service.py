@@ -2,12 +2,13 @@
 a side declared in the last check-up, and the findings.
 
 The observed flow comes from the reports' own queries (``storage/reports.py``: requests filed, targets met and
-breached, the 80th percentile times, ratings both ways behind anonymity_min), grouped by pair over the whole org
-in one pass each; the declared side from the last closed check-up's shares (``storage/checkups.py``).
+breached, ratings both ways behind anonymity_min), grouped by pair over the whole org in one pass each, and the 80th
+percentile times of the pairs no agreement covers; the declared side from the last closed check-up's shares
+(``storage/checkups.py``).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -18,7 +19,7 @@ from bot.domain.targets import working_minutes_a_day
 from bot.relationships.figures import Context, Department, Edge, RelationshipMap
 from bot.relationships.findings import DECLARED, findings
 from bot.reports import service as reports
-from bot.reports.figures import attainment
+from bot.reports.figures import ALL, attainment
 from storage import checkups, org_snapshot
 from storage import feedback as feedback_store
 from storage import reports as queries
@@ -32,7 +33,8 @@ Declared = Mapping[tuple[str, str, str], float]  # (department, about, question)
 def build_map(session: Session, now: datetime, days: int = DEFAULT_DAYS) -> RelationshipMap:
     org = org_snapshot.current(session)
     period = reports.last_days(reports.org_zone(session), now, days)
-    flow = _flow(session, Scope(period.start, period.end))
+    scope = Scope(period.start, period.end)
+    flow = _flow(session, scope)
     closed = checkups.latest_closed(session)
     declared = _declared(session, closed.id) if closed is not None and closed.id is not None else {}
     active = sorted((d for d in org.departments.values() if d.active), key=lambda d: d.name.lower())
@@ -43,10 +45,10 @@ def build_map(session: Session, now: datetime, days: int = DEFAULT_DAYS) -> Rela
         for pair in sorted(pairs)
         if pair[0] in ids and pair[1] in ids and pair[0] != pair[1]
     ]
-    names = {d.id: d.name for d in org.departments.values()}
+    edges = [_with_times(session, scope, edge) if edge.requests and not edge.agreement else edge for edge in edges]
     context = Context(
         days=days,
-        names=names,
+        names={d.id: d.name for d in org.departments.values()},
         day_minutes={d.id: _day_minutes(org, d.calendar_id) for d in active},
         channels={d.id: d.channel for d in active},
         pair_retros=checkups.scheduled_pairs(session),
@@ -66,11 +68,11 @@ def build_map(session: Session, now: datetime, days: int = DEFAULT_DAYS) -> Rela
 
 
 def _flow(session: Session, scope: Scope) -> dict[Pair, Figures]:
+    """Requests, targets and ratings of every pair, one grouped query each over the whole org."""
     anonymity_min = feedback_store.anonymity_min(session)
     parts = (
         queries.events(session, scope, by_pair=True),
         queries.targets(session, scope, by_pair=True),
-        queries.durations(session, scope, by_pair=True),
         queries.ratings(session, scope, CUSTOMER_RATES, anonymity_min, by_pair=True),
         queries.ratings(session, scope, PROVIDER_RATES, anonymity_min, by_pair=True),
     )
@@ -81,13 +83,20 @@ def _flow(session: Session, scope: Scope) -> dict[Pair, Figures]:
     return merged
 
 
+def _with_times(session: Session, scope: Scope, edge: Edge) -> Edge:
+    """The 80th percentile times of a pair no agreement covers, to propose targets from: asked only for those pairs
+    (sorting every pair's times of the period is the dearest query of all, and a covered pair needs none)."""
+    pair = Scope(scope.start, scope.end, provider=edge.provider, customer=edge.customer)
+    times = _Number(queries.durations(session, pair, by_pair=False).get((ALL, ALL), {}))
+    return replace(
+        edge,
+        p80_first_response_minutes=times.value("p80_first_response_minutes"),
+        p80_resolution_minutes=times.value("p80_resolution_minutes"),
+    )
+
+
 def _declared(session: Session, checkup_id: int) -> dict[tuple[str, str, str], float]:
-    wanted = {CUSTOMER, WE_DEPEND.id, COMPLAINTS}
-    return {
-        (row.department_id, row.about_id, row.question): row.share
-        for row in checkups.results(session, checkup_id)
-        if row.question in wanted
-    }
+    return checkups.shares(session, checkup_id, (CUSTOMER, WE_DEPEND.id, COMPLAINTS))
 
 
 def _declared_pairs(declared: Declared) -> set[Pair]:
@@ -128,8 +137,6 @@ def _edge(pair: Pair, figures: Figures, declared: Declared, org: OrgSnapshot) ->
         declared_by_customer=declared.get((customer, provider, WE_DEPEND.id)),
         complaints=declared.get((provider, customer, COMPLAINTS)),
         agreement=any(terms.customer in (customer, "*") for terms in org.agreements.get(provider, ())),
-        p80_first_response_minutes=n.value("p80_first_response_minutes"),
-        p80_resolution_minutes=n.value("p80_resolution_minutes"),
     )
 
 
