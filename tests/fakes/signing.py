@@ -131,7 +131,7 @@ class SlackSigner:
         block_id: str | None = None,
         selected_option: str | Json | None = None,
         view: Json | str | None = None,
-        values: Mapping[str, Mapping[str, Json]] | None = None,
+        values: Mapping[Any, Mapping[Any, Json]] | None = None,
     ) -> SlackRequest:
         """A click or selection on an element of a message (``message_ts``/``message``) or a view (``view``).
 
@@ -179,7 +179,7 @@ class SlackSigner:
     def view_submission(
         self,
         callback_id: str,
-        values: Mapping[str, Mapping[str, Json]] | None = None,
+        values: Mapping[Any, Mapping[Any, Json]] | None = None,
         *,
         user_id: str = DEFAULT_USER,
         private_metadata: str | None = None,
@@ -505,7 +505,7 @@ def initial_state(element: Json) -> Json:
     return {"type": kind, state_key: element.get(initial_key, empty)}
 
 
-def state_values(blocks: list[Json], values: Mapping[str, Mapping[str, Json]]) -> Json:
+def state_values(blocks: list[Json], values: Mapping[Any, Mapping[Any, Json]]) -> Json:
     """``view.state.values`` for a submission: every input of ``blocks``, overlaid with ``values``.
 
     Without input blocks (a view the fake never saw) ``values`` is taken as it is.

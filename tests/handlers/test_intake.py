@@ -2,6 +2,7 @@
 request*, a department's intake emoji, and what /request answers instead of a blank form."""
 
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from bot.org.model import load_org_text
 from storage.models import Request
 from tests.fakes.signing import AppResponse, static_select, users_select
 from tests.fakes.slack_api import TEAM_DOMAIN, Call
-from tests.handlers.harness import Harness
+from tests.handlers.harness import Harness, Json, Values
 from tests.orgs import TEST_ORG
 
 INTAKE_ORG = TEST_ORG.replace('escalate_to = ["U0CTO"]', 'escalate_to = ["U0CTO"]\nintake_emoji = "ticket"') + (
@@ -52,8 +53,11 @@ def _turn_into_request(inhouse: Harness, channel: str, ts: str, user: str = "U0S
     return inhouse.slack.wait_for("views.open", count=opened + 1)[-1]
 
 
-def _submit(inhouse: Harness, user: str, view_id: str, **values: dict[str, Any]) -> AppResponse:
-    state = {BlockId.DEPARTMENT: {Action.DEPARTMENT: static_select("it")}, **values}
+def _submit(inhouse: Harness, user: str, view_id: str, values: Values | None = None) -> AppResponse:
+    state: dict[Any, Mapping[Any, Json]] = {
+        BlockId.DEPARTMENT: {Action.DEPARTMENT: static_select("it")},
+        **(values or {}),
+    }
     return inhouse.signer.view_submission(Callback.REQUEST, state, user_id=user, view_id=view_id).send()
 
 
@@ -97,7 +101,7 @@ def test_whoever_uses_the_shortcut_may_say_the_request_is_someone_elses(intake: 
     ts = intake.slack.seed_message("C0GENERAL", "Could someone reset my password?", user="U0HANNA")
     modal = _turn_into_request(intake, "C0GENERAL", ts)
     chosen = {BlockId.REQUESTER: {Action.REQUESTER: users_select("U0SAM")}}
-    assert _submit(intake, "U0SAM", modal.response["view"]["id"], **chosen).body == ""
+    assert _submit(intake, "U0SAM", modal.response["view"]["id"], chosen).body == ""
     intake.wait_quiet()
     (request,) = _requests(intake)
     assert (request.requester_id, request.requester_department_id) == ("U0SAM", "sales")

@@ -14,7 +14,7 @@ from storage.models import Request
 from tests.fakes import block_limits
 from tests.fakes.signing import AppResponse, datepicker, plain_value, static_select, users_select
 from tests.fakes.slack_api import Call
-from tests.handlers.harness import Harness
+from tests.handlers.harness import Harness, Values
 from tests.orgs import TEST_ORG
 
 CATALOG = """
@@ -92,7 +92,7 @@ def _block_ids(view: dict[str, Any]) -> list[str]:
     return [block["block_id"] for block in view["blocks"]]
 
 
-def _submit(inhouse: Harness, user: str, view_id: str, values: dict[str, dict[str, Any]]) -> AppResponse:
+def _submit(inhouse: Harness, user: str, view_id: str, values: Values) -> AppResponse:
     return inhouse.signer.view_submission(Callback.REQUEST, values, user_id=user, view_id=view_id).send()
 
 
