@@ -22,6 +22,8 @@ LOOKUPS = {
     "open_requests_of",
     "queues_of",
     "managed_health",
+    "home_blocks",
+    "for_command",
     "prepare_filing",
 }
 
