@@ -24,6 +24,7 @@ LOOKUPS = {
     "managed_health",
     "home_blocks",
     "for_command",
+    "updated_form",
     "prepare_filing",
 }
 
