@@ -208,11 +208,13 @@ def handle_request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any
     now, request = deps.clock(), None  # stays None when this modal was submitted before (a double submit)
     try:
         with deps.read_scope() as session:  # the reads, outside the writer's turn
-            source, offered = form_input.source_of(read.private_metadata), drafting.catalog(session)
-            draft = form_input.parse_request(read.values, today=now.date(), catalog=offered, source=source)
-            if isinstance(draft, Errors):
-                ack(response_action="errors", errors=draft.by_block)
-                return
+            offered = drafting.catalog(session)
+        source = form_input.source_of(read.private_metadata)
+        draft = form_input.parse_request(read.values, today=now.date(), catalog=offered, source=source)
+        if isinstance(draft, Errors):
+            ack(response_action="errors", errors=draft.by_block)
+            return
+        with deps.read_scope() as session:
             filed = requests.filed_from(session, read.view_id) is not None
             requester = draft.requester or read.user
             prepared = None if filed else filing.prepare_filing(session, draft, requester, now, view_id=read.view_id)

@@ -25,6 +25,7 @@ LOOKUPS = {
     "home_blocks",
     "for_command",
     "updated_form",
+    "catalog",
     "prepare_filing",
 }
 
