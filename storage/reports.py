@@ -2,7 +2,8 @@
 
 Each query groups by (provider, customer) for the pairs, or by nothing for the total of the same scope. The
 customer is the requester's department, "unknown" when Inhouse does not know it. Percentiles are nearest-rank
-(the smallest value with at least q of the values at or below it), with window functions both databases have.
+(the smallest value with at least q of the values at or below it). The indexes they walk (storage/models.py) hold
+every column a query reads, so a report reads the index entries of its period and nothing else.
 """
 
 from collections.abc import Sequence
@@ -10,14 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, TextClause, and_, case, func, literal, or_, select, text, union_all
 from sqlmodel import Session, col
 
 from storage.feedback_models import Rating
-from storage.models import Request, RequestEvent, SlaOutcome
+from storage.models import OPEN_REQUEST, Request, RequestEvent, SlaOutcome
 
 UNKNOWN = "unknown"
-OPEN_STATES = ("open", "acknowledged", "waiting")
+RESOLVED = "resolved"
+PERCENTILES = {"median": 0.5, "p80": 0.8, "p90": 0.9}
 CUSTOMER_RATES = "customer_to_provider"  # bot.domain.feedback.Direction's values
 PROVIDER_RATES = "provider_to_customer"
 
@@ -108,52 +110,56 @@ def targets(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figu
 
 
 def durations(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figures]:
-    """Median, 80th and 90th percentile business minutes of the responses and resolutions done in the period."""
-    partition: list[Any] = [col(SlaOutcome.metric)]
+    """Median, 80th and 90th percentile business minutes of the responses and resolutions done in the period.
+
+    The value at rank ceil(q * n): PostgreSQL's percentile_disc. SQLite has none, so there it is the smallest
+    value whose cume_dist() (the share of values at or below it) reaches q: one sort, where a row number and a
+    count over the same partition took two.
+    """
+    minutes = col(SlaOutcome.minutes)
+    groups: list[Any] = [col(SlaOutcome.provider_id), col(SlaOutcome.customer_id)] if by_pair else []
     keys: list[Any] = [literal("*").label("provider"), literal("*").label("customer")]
     if by_pair:
-        partition = [col(SlaOutcome.provider_id), col(SlaOutcome.customer_id), *partition]
         keys = [col(SlaOutcome.provider_id).label("provider"), _customer(col(SlaOutcome.customer_id)).label("customer")]
-    conditions = [*_outcome_filters(scope, col(SlaOutcome.done_at)), col(SlaOutcome.minutes).is_not(None)]
-    ranked = (
-        select(
-            *keys,
-            col(SlaOutcome.metric).label("metric"),
-            col(SlaOutcome.minutes).label("minutes"),
-            func.row_number().over(partition_by=partition, order_by=col(SlaOutcome.minutes)).label("rank"),
-            func.count().over(partition_by=partition).label("n"),
-        )
-        .where(*conditions)
-        .subquery()
-    )
-    query = select(
-        ranked.c.provider,
-        ranked.c.customer,
-        ranked.c.metric,
-        func.min(case((ranked.c.rank * 2 >= ranked.c.n, ranked.c.minutes))).label("median"),
-        func.min(case((ranked.c.rank * 10 >= ranked.c.n * 8, ranked.c.minutes))).label("p80"),
-        func.min(case((ranked.c.rank * 10 >= ranked.c.n * 9, ranked.c.minutes))).label("p90"),
-    ).group_by(ranked.c.provider, ranked.c.customer, ranked.c.metric)
+    conditions = [*_outcome_filters(scope, col(SlaOutcome.done_at)), minutes.is_not(None)]
+    if session.get_bind().dialect.name == "postgresql":
+        ranks = [func.percentile_disc(q).within_group(minutes).label(name) for name, q in PERCENTILES.items()]
+        query = select(*keys, col(SlaOutcome.metric), *ranks).where(*conditions)
+        query = query.group_by(*groups, col(SlaOutcome.metric))
+    else:
+        share = func.cume_dist().over(partition_by=[*groups, col(SlaOutcome.metric)], order_by=minutes)
+        ranked = select(*keys, col(SlaOutcome.metric), minutes, share.label("share")).where(*conditions).subquery()
+        ranks = [func.min(case((ranked.c.share >= q, ranked.c.minutes))).label(name) for name, q in PERCENTILES.items()]
+        query = select(ranked.c.provider, ranked.c.customer, ranked.c.metric, *ranks)
+        query = query.group_by(ranked.c.provider, ranked.c.customer, ranked.c.metric)
     figures: dict[Pair, Figures] = {}
-    for provider, customer, metric, median, p80, p90 in session.execute(query):
-        pair = figures.setdefault((provider, customer), {})
-        pair[f"median_{metric}_minutes"], pair[f"p80_{metric}_minutes"] = median, p80
-        pair[f"p90_{metric}_minutes"] = p90
+    for row in session.execute(query).mappings():
+        pair = figures.setdefault((row["provider"], row["customer"]), {})
+        pair.update({f"{name}_{row['metric']}_minutes": row[name] for name in PERCENTILES})
     return figures
 
 
 def open_at_end(session: Session, scope: Scope, now: datetime, *, by_pair: bool) -> dict[Pair, Figures]:
-    """Requests filed before the end and not resolved by it, with their provider now; the lowest number."""
-    still_open: ColumnElement[bool] = col(Request.state).in_(OPEN_STATES)
-    if scope.end < now:  # resolved since the end: open then; unless resolved then too, and reopened since
-        still_open = (still_open | (col(Request.resolved_at) >= scope.end)) & ~_resolved_at(scope.end)
-    query = select(func.count().label("open"), func.min(col(Request.id)).label("oldest_open")).where(
-        col(Request.created_at) < scope.end, still_open
-    )
+    """Requests filed before the end and not resolved by it, with their provider now; the lowest number.
+
+    Two parts, each walking an index: those open now (``ix_request_open``, which holds only them) and, for an end
+    in the past, those resolved since (``ix_request_provider_state``, or ``ix_request_resolved_at`` for all).
+    """
+    parts: list[ColumnElement[bool] | TextClause] = [text(OPEN_REQUEST)]  # as written: SQLite then uses the index
+    matches = [
+        col(Request.created_at) < scope.end,
+        *_match_customer(col(Request.requester_department_id), scope.customer),
+    ]
     if scope.provider is not None:
-        query = query.where(col(Request.provider_id) == scope.provider)
-    query = query.where(*_match_customer(col(Request.requester_department_id), scope.customer))
-    query = _grouped(query, col(Request.provider_id), col(Request.requester_department_id), by_pair)
+        matches.append(col(Request.provider_id) == scope.provider)
+    if scope.end < now:  # resolved since the end: open then; unless resolved then too, and reopened since
+        parts.append(and_(col(Request.state) == RESOLVED, col(Request.resolved_at) >= scope.end))
+        matches.append(or_(col(Request.sla_cycle) == 0, ~_resolved_at(scope.end)))  # a reopen starts a new cycle
+    request = select(col(Request.id), col(Request.provider_id), col(Request.requester_department_id))
+    selects = [request.where(part, *matches) for part in parts]
+    rows = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
+    query = select(func.count().label("open"), func.min(rows.c.id).label("oldest_open"))
+    query = _grouped(query, rows.c.provider_id, rows.c.requester_department_id, by_pair)
     return _by_pair(session, query, ("open", "oldest_open"))
 
 
