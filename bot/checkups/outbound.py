@@ -28,17 +28,23 @@ def _staggered(messages: list[Owed], now: datetime) -> list[Owed]:
 def opened(session: Session, checkups: Iterable[Opened], now: datetime) -> int:
     """The invitation to each person asked; how many were owed."""
     invitations = [
-        owed.post(f"checkup:{c.checkup_id}:invite:{user}", user, blocks.invitation(c.checkup_id, when(c.closes_at)))
+        message
         for c in checkups
-        for user in c.invitees
+        for message in owed.post_each(
+            {f"checkup:{c.checkup_id}:invite:{user}": user for user in c.invitees},
+            blocks.invitation(c.checkup_id, when(c.closes_at)),
+        )
     ]
     return owed.owe(session, _staggered(invitations, now), now)
 
 
 def nudged(session: Session, nudges: Iterable[Nudges], now: datetime) -> int:
     reminders = [
-        owed.post(f"checkup:{n.checkup_id}:nudge:{user}", user, blocks.nudge(n.checkup_id, when(n.closes_at)))
+        message
         for n in nudges
-        for user in n.users
+        for message in owed.post_each(
+            {f"checkup:{n.checkup_id}:nudge:{user}": user for user in n.users},
+            blocks.nudge(n.checkup_id, when(n.closes_at)),
+        )
     ]
     return owed.owe(session, _staggered(reminders, now), now)

@@ -6,7 +6,7 @@ A feature says what it owes with these builders and ``owe()``s them in its sessi
 renderer its feature registered for its ``kind`` (a card, which should show the request as it is then).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -101,6 +101,21 @@ def post(
         lane = dm_lane(channel)
     payload = {"method": POST, "args": args, "parent_field": "thread_ts"}
     return Owed(key, channel, payload=payload, lane=lane, parent_key=thread_of, on_sent=on_sent, on_dead=on_dead)
+
+
+def post_each(recipients: Mapping[str, str], message: Message) -> list[Owed]:
+    """The same new message to many conversations (``recipients``: key -> channel, or user id: their DM), rendered
+    once: a fan-out to thousands of people builds its blocks one time, not one time each."""
+    content = message.as_kwargs()
+    return [
+        Owed(
+            key,
+            channel,
+            payload={"method": POST, "args": {"channel": channel, **content}, "parent_field": "thread_ts"},
+            lane=dm_lane(channel) if channel.startswith(("U", "W")) else None,
+        )
+        for key, channel in recipients.items()
+    ]
 
 
 def update(

@@ -181,7 +181,9 @@ def test_the_fan_out_goes_one_dm_a_second_and_a_card_owed_meanwhile_goes_at_once
     tick(inhouse, OPENS)
 
     with inhouse.session_scope() as session:
-        invites = list(session.exec(select(Outbox).where(col(Outbox.key).startswith("checkup:")).order_by(Outbox.id)))
+        invites = list(
+            session.exec(select(Outbox).where(col(Outbox.key).startswith("checkup:")).order_by(col(Outbox.id)))
+        )
     assert [(row.deliver_after - OPENS).total_seconds() for row in invites] == list(range(len(STAFF)))
     inhouse.file_request("U0SAM")  # its card is posted before the invitations still to come
 

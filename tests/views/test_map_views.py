@@ -52,7 +52,9 @@ def test_the_picture_has_an_arrow_per_edge_in_the_colour_of_its_health_and_a_cir
     ]
     assert arrows[0].get_linestyle() == "--"  # the declared pair without requests
     assert len(axes.collections) == len(relationships.departments)
-    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+    legend = axes.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == [
         "healthy",
         "strained",
         "no agreement, one-sided or undeclared",
