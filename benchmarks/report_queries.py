@@ -9,8 +9,8 @@ the wait's business minutes, resolved, a few transferred or reopened; each event
 and the customer), each first response's and resolution's outcome (met or breached), and the two ratings asked
 on resolution, given for a share of them. Business minutes come from the real calendar code. Then it times
 ``bot.reports.service.build`` in a read-only session scope, as a command or App Home runs it: one department's
-last 30 days, the whole org's last 90 days, and App Home's health section (this month so far and last month of
-one department: two builds), and checks the figures against what it loaded.
+last 30 days, the whole org's last 90 days, and App Home's health section (``bot.reports.health``: this month so
+far and last month of one department, two builds), and checks the figures against what it loaded.
 
     .venv/bin/python -m benchmarks.report_queries [--quick] [--databases sqlite,postgresql] [--repeat 5]
 
