@@ -637,10 +637,17 @@ def last_days(days: int, provider: str | None) -> Callable[[Session], list[Repor
 
 
 def app_home(session: Session) -> list[Report]:
-    """A manager's App Home: the department's health, this month so far and last month (two builds), as blocks."""
+    """A manager's App Home: the department's health, this month so far and last month (two glances), as blocks."""
     figures = health.health(session, BIGGEST, DEPARTMENTS[0][1], NOW)
     health.health_blocks(figures)
-    return [figures.this_month, figures.last_month]
+    zone = service.org_zone(session)
+    months = [service.month(zone, NOW.astimezone(zone).date(), now=NOW)]
+    months.append(service.month(zone, months[0].start.astimezone(zone).date() - timedelta(days=1)))
+    # Glances have totals only: as reports without pairs or trend, for the table and the plausibility checks.
+    return [
+        Report(period, [], total)
+        for period, total in zip(months, (figures.this_month, figures.last_month), strict=True)
+    ]
 
 
 CASES = [
@@ -708,7 +715,8 @@ def plausible(timed: Timed, loaded: Loaded) -> list[str]:
         met = total.first_response_attainment or 0
         if not (total.resolved > 0.8 * expected and 0.75 < met < 0.95 and total.rating_count > 0.2 * total.resolved):
             problems.append(f"{where}: resolved {total.resolved:,}, {met:.0%} met, {total.rating_count:,} rated")
-        if total.median_resolution_minutes is None or not report.pairs or len(report.trend) != service.TREND_WEEKS:
+        full = timed.case.run is not app_home  # a glance has no pairs, percentiles or trend
+        if full and (total.median_resolution_minutes is None or not report.pairs or len(report.trend) != 12):
             problems.append(f"{where}: no median resolution time, pairs or trend")
     return problems
 

@@ -63,6 +63,7 @@ class Rating(SQLModel, table=True):
         CheckConstraint(SCORE_RANGE.format(column="score"), name="ck_request_rating_score"),
         Index("ix_request_rating_to_rated_at", "to_department_id", "rated_at"),
         Index("ix_request_rating_from_rated_at", "from_department_id", "rated_at"),
+        Index("ix_request_rating_rated_at", "rated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

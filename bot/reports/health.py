@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bot.ids import Action
 from bot.reports import service
-from bot.reports.figures import PairFigures, Report
+from bot.reports.figures import PairFigures
 from bot.reports.text import DASH, percent
 from bot.slack.text import day, escape, request_ref
 from storage import org_snapshot
@@ -26,8 +26,9 @@ from storage import org_snapshot
 class Health:
     name: str
     department: str
-    this_month: Report
-    last_month: Report
+    this_month: PairFigures
+    last_month: PairFigures
+    label: str  # this month so far, e.g. "1 Dec to 2 Dec 2026"
 
 
 def health(session: Session, department: str, name: str, now: datetime) -> Health:
@@ -38,8 +39,9 @@ def health(session: Session, department: str, name: str, now: datetime) -> Healt
     return Health(
         name=name,
         department=department,
-        this_month=service.build(session, this_month, now, provider=department),
-        last_month=service.build(session, last_month, now, provider=department),
+        this_month=service.glance(session, this_month, now, provider=department),
+        last_month=service.glance(session, last_month, now, provider=department),
+        label=this_month.label,
     )
 
 
@@ -66,7 +68,7 @@ def _rating(total: PairFigures) -> str:
 
 
 def health_blocks(figures: Health) -> list[Block]:
-    now, before = figures.this_month.total, figures.last_month.total
+    now, before = figures.this_month, figures.last_month
     oldest = now.oldest_open
     backlog = f"{now.open} open" + (
         f", oldest {request_ref(oldest.number)} from {day(oldest.filed_at.date())}" if oldest else ""
@@ -92,9 +94,7 @@ def health_blocks(figures: Health) -> list[Block]:
                 MarkdownTextObject(text=f"*Rating by requesters*\n{rating}"),
             ]
         ),
-        ContextBlock(
-            elements=[MarkdownTextObject(text=f"{escape(figures.this_month.period.label)}, against last month")]
-        ),
+        ContextBlock(elements=[MarkdownTextObject(text=f"{escape(figures.label)}, against last month")]),
         ActionsBlock(
             elements=[ButtonElement(text="Full report", action_id=Action.FULL_REPORT, value=figures.department)]
         ),

@@ -91,6 +91,20 @@ def build(
     )
 
 
+def glance(session: Session, period: Period, now: datetime, *, provider: str) -> PairFigures:
+    """The totals App Home shows of a provider (requests, targets met, the backlog, the requesters' rating), from
+    four of a report's queries: no pairs, percentiles or trend.
+    """
+    scope = Scope(period.start, period.end, provider)
+    parts = [
+        queries.events(session, scope, by_pair=False),
+        queries.targets(session, scope, by_pair=False),
+        queries.open_at_end(session, scope, now, by_pair=False),
+        queries.ratings(session, scope, CUSTOMER_RATES, feedback_store.anonymity_min(session), by_pair=False),
+    ]
+    return _finished(session, parts).get((ALL, ALL), PairFigures(ALL, ALL))
+
+
 def _figures(
     session: Session, scope: Scope, now: datetime, anonymity_min: int, *, by_pair: bool
 ) -> dict[Pair, PairFigures]:
@@ -103,6 +117,11 @@ def _figures(
         queries.ratings(session, scope, CUSTOMER_RATES, anonymity_min, by_pair=by_pair),
         queries.ratings(session, scope, PROVIDER_RATES, anonymity_min, by_pair=by_pair),
     ]
+    return _finished(session, parts)
+
+
+def _finished(session: Session, parts: list[dict[Pair, Figures]]) -> dict[Pair, PairFigures]:
+    """The parts' figures merged per pair, with the oldest open request's filing time where the org is."""
     merged: dict[Pair, Figures] = {}
     for part in parts:
         for pair, values in part.items():

@@ -76,6 +76,7 @@ def upgrade() -> None:
     op.create_index("ix_sla_outcome_done_at", "sla_outcome", done_at)
     op.create_index("ix_request_rating_to_rated_at", "request_rating", ["to_department_id", "rated_at"])
     op.create_index("ix_request_rating_from_rated_at", "request_rating", ["from_department_id", "rated_at"])
+    op.create_index("ix_request_rating_rated_at", "request_rating", ["rated_at"])
 
 
 def _fill_in_departments() -> None:
@@ -104,6 +105,7 @@ def _fill_in_departments() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_request_rating_rated_at", table_name="request_rating")
     op.drop_index("ix_request_rating_from_rated_at", table_name="request_rating")
     op.drop_index("ix_request_rating_to_rated_at", table_name="request_rating")
     op.drop_index("ix_sla_outcome_done_at", table_name="sla_outcome")
