@@ -48,13 +48,19 @@ test: lint typecheck pytest
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/domain -q
 
-# Ack latency of Inhouse next to a bare Bolt app on the same gunicorn setup, the SLA sweep's cost, and 1,000
-# breaches at once through the outbox sender (benchmarks/README.md).
+# Ack latency of Inhouse next to a bare Bolt app on the same gunicorn setup, the SLA sweep's cost, 1,000
+# breaches at once through the outbox sender, the reports' and the map's queries (benchmarks/README.md;
+# REPORT_ARGS= and MAP_ARGS= without --quick for the 1,000,000-request runs).
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ack_latency $(ARGS)
 	$(BIN)/python -m benchmarks.sla_sweep $(SLA_ARGS)
 	$(BIN)/python -m benchmarks.breach_burst $(BURST_ARGS)
+	$(BIN)/python -m benchmarks.report_queries $(REPORT_ARGS)
+	$(BIN)/python -m benchmarks.map $(MAP_ARGS)
+
+REPORT_ARGS ?= --quick
+MAP_ARGS ?= --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
