@@ -29,6 +29,7 @@ from bot.slack.message import Message
 from bot.slack.modals import open_modal, update_modal
 from bot.slack.payloads import Malformed
 from bot.slack.text import PRIORITY_LABELS
+from handlers import about_request
 from handlers.after_ack import after_ack
 from handlers.refusals import REFUSALS, UNREADABLE_FORM, private, refuse, unreadable, unreadable_form
 
@@ -150,20 +151,9 @@ def _priority_choice(value: str) -> tuple[int, str] | Malformed:
     return (parsed, priority) if priority in set(Priority) else Malformed("the priority is not one")
 
 
-def _modal_click(body: dict[str, Any], respond: Respond, what: str) -> tuple[payloads.Click, int, str] | None:
-    """A click that opens a modal about a request: the click, the request's number, the trigger; None if unreadable."""
-    read = payloads.clicked_number(body)
-    if isinstance(read, Malformed) or read[0].trigger_id is None:
-        unreadable(respond, what, read if isinstance(read, Malformed) else Malformed("the trigger is missing"))
-        return None
-    click, number = read
-    assert click.trigger_id is not None
-    return click, number, click.trigger_id
-
-
 def handle_resolve_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
-    read = _modal_click(body, respond, "click on Resolve")
+    read = about_request.modal_click(body, respond, "click on Resolve")
     if read is None:
         return
     click, number, trigger_id = read
@@ -178,7 +168,7 @@ def handle_resolve_click(ack: Ack, body: dict[str, Any], client: WebClient, resp
 
 def handle_transfer_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
-    read = _modal_click(body, respond, "click on Transfer")
+    read = about_request.modal_click(body, respond, "click on Transfer")
     if read is None:
         return
     click, number, trigger_id = read
@@ -235,25 +225,8 @@ def handle_request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any
         deps.outbox.wake()
 
 
-def _about_request(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], block: BlockId, what: str
-) -> tuple[payloads.Submission, int] | None:
-    """A submission of a modal about one request, and the request's number; None (and answered) if unreadable.
-
-    The number comes from the modal's private_metadata, which the submitter could have changed: the services
-    check that the request exists and that the submitter may do this to it.
-    """
-    read = payloads.submission(body, view)
-    number = payloads.metadata_number(read) if not isinstance(read, Malformed) else read
-    if isinstance(number, Malformed):
-        _unreadable_form(ack, block, what, number)
-        return None
-    assert not isinstance(read, Malformed)
-    return read, number
-
-
 def handle_resolve_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
-    about = _about_request(ack, body, view, BlockId.NOTE, "resolve form")
+    about = about_request.submission(ack, body, view, BlockId.NOTE, "resolve form")
     if about is None:
         return
     (read, number), now = about, deps.clock()
@@ -275,7 +248,7 @@ def handle_resolve_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any
 
 
 def handle_transfer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
-    about = _about_request(ack, body, view, BlockId.DEPARTMENT, "transfer form")
+    about = about_request.submission(ack, body, view, BlockId.DEPARTMENT, "transfer form")
     if about is None:
         return
     (read, number), now = about, deps.clock()

@@ -13,47 +13,21 @@ from bot.domain.lifecycle import EventKind
 from bot.ids import Action, BlockId, Callback
 from bot.requests import outbound, waiting
 from bot.requests import service as requests
-from bot.slack import payloads
 from bot.slack.forms import Errors
 from bot.slack.modals import open_modal
-from bot.slack.payloads import Malformed
-from handlers.refusals import REFUSALS, UNREADABLE_FORM, private, refuse, unreadable, unreadable_form
-
-
-def _clicked(body: dict[str, Any], respond: Respond, what: str) -> tuple[str, int, str] | None:
-    """(who clicked, the request's number, the trigger) of a click that opens a modal; None if unreadable."""
-    read = payloads.clicked_number(body)
-    if isinstance(read, Malformed) or read[0].trigger_id is None:
-        unreadable(respond, what, read if isinstance(read, Malformed) else Malformed("the trigger is missing"))
-        return None
-    click, number = read
-    assert click.trigger_id is not None
-    return click.user, number, click.trigger_id
-
-
-def _submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], what: str
-) -> tuple[payloads.Submission, int] | None:
-    """The submission and its request's number (private_metadata; the services check it); None if unreadable."""
-    read = payloads.submission(body, view)
-    number = payloads.metadata_number(read) if not isinstance(read, Malformed) else read
-    if isinstance(number, Malformed):
-        unreadable_form(what, number)
-        ack(response_action="errors", errors={BlockId.NOTE: UNREADABLE_FORM})
-        return None
-    assert not isinstance(read, Malformed)
-    return read, number
+from handlers import about_request
+from handlers.refusals import REFUSALS, private, refuse
 
 
 def handle_pause_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
-    clicked = _clicked(body, respond, "click on Waiting on requester")
+    clicked = about_request.modal_click(body, respond, "click on Waiting on requester")
     if clicked is None:
         return
-    user, number, trigger_id = clicked
+    click, number, trigger_id = clicked
     try:
         with deps.read_scope() as session:
-            request = requests.check_staff(session, number, user)
+            request = requests.check_staff(session, number, click.user)
     except REFUSALS as refusal:
         refuse(respond, refusal)
         return
@@ -61,7 +35,7 @@ def handle_pause_click(ack: Ack, body: dict[str, Any], client: WebClient, respon
 
 
 def handle_pause_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
-    about = _submitted(ack, body, view, "waiting on requester form")
+    about = about_request.submission(ack, body, view, BlockId.NOTE, "waiting on requester form")
     if about is None:
         return
     (read, number), now = about, deps.clock()
@@ -82,13 +56,13 @@ def handle_pause_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
 
 def handle_answer_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, deps: Deps) -> None:
     ack()
-    clicked = _clicked(body, respond, "click on Reply")
+    clicked = about_request.modal_click(body, respond, "click on Reply")
     if clicked is None:
         return
-    user, number, trigger_id = clicked
+    click, number, trigger_id = clicked
     try:
         with deps.read_scope() as session:
-            request = requests.check_requester(session, number, user)
+            request = requests.check_requester(session, number, click.user)
             question = requests.question(session, number)
     except REFUSALS as refusal:
         refuse(respond, refusal)
@@ -97,7 +71,7 @@ def handle_answer_click(ack: Ack, body: dict[str, Any], client: WebClient, respo
 
 
 def handle_answer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
-    about = _submitted(ack, body, view, "answer form")
+    about = about_request.submission(ack, body, view, BlockId.NOTE, "answer form")
     if about is None:
         return
     (read, number), now = about, deps.clock()
