@@ -27,7 +27,7 @@ def seen_by(session: Session, relationships: RelationshipMap, user: str, departm
     if relationships.context is None or not departments:
         return []
     viewer = reports.viewer(session, user)
-    private = reports.private_departments(session)
+    private = directory.private_departments(session)
 
     def hidden(department: str) -> bool:
         return department in private and not viewer.sees_ratings_of(department, private)

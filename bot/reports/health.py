@@ -19,7 +19,7 @@ from bot.reports import service
 from bot.reports.figures import PairFigures
 from bot.reports.text import DASH, percent
 from bot.slack.text import day, escape, request_ref
-from storage import org_snapshot
+from storage import directory, org_snapshot
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def health(session: Session, department: str, name: str, now: datetime) -> Healt
 def managed_health(session: Session, user: str, now: datetime) -> list[Health]:
     """The health of each department ``user`` manages, by name."""
     departments = org_snapshot.current(session).departments
-    managed = sorted(service.viewer(session, user).manager_of, key=lambda d: departments[d].name)
+    managed = sorted(directory.managed_by(session, user), key=lambda d: departments[d].name)
     return [health(session, d, departments[d].name, now) for d in managed if departments[d].active]
 
 

@@ -21,6 +21,7 @@ from bot.reports.text import subject
 from bot.slack import files
 from bot.slack.outbox import POST, Owed
 from bot.slack.sender import Call, Kinds, slack
+from storage import directory
 from storage.models import Outbox
 
 REPORT = "report"
@@ -78,7 +79,7 @@ def _build(session: Session, row: Outbox, now: datetime) -> tuple[Report, Report
         customer_side = service.build(session, asked.period, as_of, customer=asked.customer_side)
     # A channel is read by anyone in it: there, ratings of a feedback_private department stay hidden.
     viewer = service.viewer(session, asked.viewer) if asked.viewer is not None else Viewer(user="")
-    private = service.private_departments(session)
+    private = directory.private_departments(session)
     built = without_hidden_ratings(built, viewer, private)
     customer_side = without_hidden_ratings(customer_side, viewer, private) if customer_side else None
     return built, customer_side

@@ -28,10 +28,6 @@ def viewer(session: Session, user: str) -> Viewer:
     )
 
 
-def private_departments(session: Session) -> frozenset[str]:
-    return directory.private_departments(session)
-
-
 def org_zone(session: Session) -> ZoneInfo:
     return ZoneInfo(feedback_store.org_timezone(session))
 
