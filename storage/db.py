@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from storage import percentiles
 from storage.sqlite_writers import WriterTurns, writer_turns
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
@@ -35,6 +36,7 @@ def make_engine(url: str) -> Engine:
         # and runs the pragmas, milliseconds that a writer would otherwise spend holding the write lock.
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", percentiles.register)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)

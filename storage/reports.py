@@ -2,8 +2,8 @@
 
 Each query groups by (provider, customer) for the pairs, or by nothing for the total of the same scope. The
 customer is the requester's department, "unknown" when Inhouse does not know it. Percentiles are nearest-rank
-(the smallest value with at least q of the values at or below it). The indexes they walk (storage/models.py) hold
-every column a query reads, so a report reads the index entries of its period and nothing else.
+(``storage/percentiles.py``). The indexes they walk (storage/models.py) hold every column a query reads, so a
+report reads the index entries of its period and nothing else.
 """
 
 from collections.abc import Sequence
@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, TextClause, and_, case, func, literal, or_, select, text, union_all
 from sqlmodel import Session, col
 
+from storage import percentiles
 from storage.feedback_models import Rating
 from storage.models import OPEN_REQUEST, Request, RequestEvent, SlaOutcome
 
 UNKNOWN = "unknown"
 RESOLVED = "resolved"
-PERCENTILES = {"median": 0.5, "p80": 0.8, "p90": 0.9}
 CUSTOMER_RATES = "customer_to_provider"  # bot.domain.feedback.Direction's values
 PROVIDER_RATES = "provider_to_customer"
 
@@ -110,32 +110,20 @@ def targets(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figu
 
 
 def durations(session: Session, scope: Scope, *, by_pair: bool) -> dict[Pair, Figures]:
-    """Median, 80th and 90th percentile business minutes of the responses and resolutions done in the period.
-
-    The value at rank ceil(q * n): PostgreSQL's percentile_disc. SQLite has none, so there it is the smallest
-    value whose cume_dist() (the share of values at or below it) reaches q: one sort, where a row number and a
-    count over the same partition took two.
-    """
+    """Median, 80th and 90th percentile business minutes of the responses and resolutions done in the period:
+    nearest rank, in SQL on both databases (``storage/percentiles.py``)."""
     minutes = col(SlaOutcome.minutes)
     groups: list[Any] = [col(SlaOutcome.provider_id), col(SlaOutcome.customer_id)] if by_pair else []
     keys: list[Any] = [literal("*").label("provider"), literal("*").label("customer")]
     if by_pair:
         keys = [col(SlaOutcome.provider_id).label("provider"), _customer(col(SlaOutcome.customer_id)).label("customer")]
-    conditions = [*_outcome_filters(scope, col(SlaOutcome.done_at)), minutes.is_not(None)]
-    if session.get_bind().dialect.name == "postgresql":
-        ranks = [func.percentile_disc(q).within_group(minutes).label(name) for name, q in PERCENTILES.items()]
-        query = select(*keys, col(SlaOutcome.metric), *ranks).where(*conditions)
-        query = query.group_by(*groups, col(SlaOutcome.metric))
-    else:
-        share = func.cume_dist().over(partition_by=[*groups, col(SlaOutcome.metric)], order_by=minutes)
-        ranked = select(*keys, col(SlaOutcome.metric), minutes, share.label("share")).where(*conditions).subquery()
-        ranks = [func.min(case((ranked.c.share >= q, ranked.c.minutes))).label(name) for name, q in PERCENTILES.items()]
-        query = select(ranked.c.provider, ranked.c.customer, ranked.c.metric, *ranks)
-        query = query.group_by(ranked.c.provider, ranked.c.customer, ranked.c.metric)
+    ranks = percentiles.columns(minutes, session.get_bind().dialect.name)
+    query = select(*keys, col(SlaOutcome.metric), *ranks)
+    query = query.where(*_outcome_filters(scope, col(SlaOutcome.done_at)), minutes.is_not(None))
     figures: dict[Pair, Figures] = {}
-    for row in session.execute(query).mappings():
+    for row in session.execute(query.group_by(*groups, col(SlaOutcome.metric))).mappings():
         pair = figures.setdefault((row["provider"], row["customer"]), {})
-        pair.update({f"{name}_{row['metric']}_minutes": row[name] for name in PERCENTILES})
+        pair.update({f"{name}_{row['metric']}_minutes": value for name, value in percentiles.read(row).items()})
     return figures
 
 

@@ -1,6 +1,6 @@
 """Build a report: the period in the org's time zone, the figures from SQL (``storage/reports.py``), one shape."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -71,13 +71,11 @@ def build(
 ) -> Report:
     """The report of ``provider`` (all when None) for ``customer`` (all when None) over ``period``."""
     scope = Scope(period.start, period.end, provider, customer)
-    anonymity_min = feedback_store.anonymity_min(session)
-    pairs = _figures(session, scope, now, anonymity_min, by_pair=True)
-    total = _figures(session, scope, now, anonymity_min, by_pair=False).get((ALL, ALL), PairFigures(ALL, ALL))
+    pairs, total = _figures(session, scope, now, feedback_store.anonymity_min(session))
     org = org_snapshot.current(session)
     return Report(
         period=period,
-        pairs=[pairs[pair] for pair in sorted(pairs)],
+        pairs=list(pairs.values()),
         total=total,
         trend=_trend(session, scope, org_zone(session)),
         provider=provider,
@@ -98,30 +96,61 @@ def glance(session: Session, period: Period, now: datetime, *, provider: str) ->
         queries.open_at_end(session, scope, now, by_pair=False),
         queries.ratings(session, scope, CUSTOMER_RATES, feedback_store.anonymity_min(session), by_pair=False),
     ]
-    return _finished(session, parts).get((ALL, ALL), PairFigures(ALL, ALL))
+    return _finished(session, _merged(parts)).get((ALL, ALL), PairFigures(ALL, ALL))
 
 
 def _figures(
-    session: Session, scope: Scope, now: datetime, anonymity_min: int, *, by_pair: bool
-) -> dict[Pair, PairFigures]:
-    parts = [
-        queries.events(session, scope, by_pair=by_pair),
-        queries.transfers_in(session, scope, by_pair=by_pair),
-        queries.targets(session, scope, by_pair=by_pair),
+    session: Session, scope: Scope, now: datetime, anonymity_min: int
+) -> tuple[dict[Pair, PairFigures], PairFigures]:
+    """Every pair's figures and their total. Counts and minutes add up, so the total of those is the pairs'
+    sum; the percentiles and the ratings (an average shows only when enough different people rated) are queried.
+    """
+    summed = [
+        queries.events(session, scope, by_pair=True),
+        queries.transfers_in(session, scope, by_pair=True),
+        queries.targets(session, scope, by_pair=True),
+        queries.open_at_end(session, scope, now, by_pair=True),
+    ]
+    pairs = _merged([*summed, *_not_summed(session, scope, anonymity_min, by_pair=True)])
+    total = _merged([_sum(summed), *_not_summed(session, scope, anonymity_min, by_pair=False)])
+    figures = _finished(session, {**pairs, **total})
+    total_figures = figures.pop((ALL, ALL), PairFigures(ALL, ALL))
+    return {pair: figures[pair] for pair in sorted(figures)}, total_figures
+
+
+def _not_summed(session: Session, scope: Scope, anonymity_min: int, *, by_pair: bool) -> list[dict[Pair, Figures]]:
+    return [
         queries.durations(session, scope, by_pair=by_pair),
-        queries.open_at_end(session, scope, now, by_pair=by_pair),
         queries.ratings(session, scope, CUSTOMER_RATES, anonymity_min, by_pair=by_pair),
         queries.ratings(session, scope, PROVIDER_RATES, anonymity_min, by_pair=by_pair),
     ]
-    return _finished(session, parts)
 
 
-def _finished(session: Session, parts: list[dict[Pair, Figures]]) -> dict[Pair, PairFigures]:
-    """The parts' figures merged per pair, with the oldest open request's filing time where the org is."""
+def _sum(parts: list[dict[Pair, Figures]]) -> dict[Pair, Figures]:
+    """What the parts' queries grouped by nothing would give: each figure summed over the pairs, but the oldest open
+    request, the lowest number."""
+    total: Figures = {}
+    for part in parts:
+        for values in part.values():
+            for name, value in values.items():
+                before = total.get(name)
+                if value is None or before is None:
+                    total[name] = before if value is None else value
+                else:
+                    total[name] = min(before, value) if name == "oldest_open" else before + value
+    return {(ALL, ALL): total}
+
+
+def _merged(parts: Iterable[dict[Pair, Figures]]) -> dict[Pair, Figures]:
     merged: dict[Pair, Figures] = {}
     for part in parts:
         for pair, values in part.items():
             merged.setdefault(pair, {}).update(values)
+    return merged
+
+
+def _finished(session: Session, merged: dict[Pair, Figures]) -> dict[Pair, PairFigures]:
+    """The pairs that have anything to show, with the oldest open request's filing time where the org is."""
     numbers = [int(values.get("oldest_open") or 0) for values in merged.values()]
     zone = org_zone(session)  # "filed on" is a day where the org is
     oldest = {n: at.astimezone(zone) for n, at in queries.filed_at(session, [n for n in numbers if n]).items()}
