@@ -41,7 +41,7 @@ from bot.domain.lifecycle import State
 from bot.org.apply import apply_org
 from bot.org.model import load_org_text
 from bot.sla.sweep import sweep
-from storage import migrate
+from storage import migrate, planner_statistics
 from storage.db import make_engine, session_factory
 from storage.models import Department, Outbox, Request, SlaAlert
 from storage.types import UTCDateTime
@@ -321,17 +321,19 @@ def fill(engine: Engine, size: int) -> tuple[float, float]:
 
 
 def settle(engine: Engine, size: int) -> None:
-    """Leave the database as a long-lived one is: statistics gathered, nothing left to flush or vacuum."""
+    """Leave the database as a long-lived one is: statistics gathered as the product does, nothing left to flush or
+    vacuum."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("SELECT setval(pg_get_serial_sequence('request', 'id'), :n)"), {"n": size})
             connection.exec_driver_sql("VACUUM ANALYZE")
             connection.exec_driver_sql("CHECKPOINT")
         return
+    with engine.begin() as connection:
+        planner_statistics.refresh(connection)  # as the scheduler gathers them: a sample of each index
     raw = engine.raw_connection()  # outside the BEGIN IMMEDIATE that make_engine starts every transaction with
     try:
-        for statement in ("ANALYZE", "PRAGMA optimize", "PRAGMA wal_checkpoint(TRUNCATE)"):
-            raw.cursor().execute(statement)
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
 

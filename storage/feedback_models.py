@@ -27,6 +27,7 @@ def new_feedback_id() -> int:
 
 
 SCORE_RANGE = "{column} IS NULL OR ({column} >= 1 AND {column} <= 5)"
+_RATED = ("rated_at", "direction", "rater_id", "score")  # what a report reads of a rating
 
 
 class Feedback(SQLModel, table=True):
@@ -61,9 +62,15 @@ class Rating(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("request_id", "direction", name="uq_request_rating_request_direction"),
         CheckConstraint(SCORE_RANGE.format(column="score"), name="ck_request_rating_score"),
-        Index("ix_request_rating_to_rated_at", "to_department_id", "rated_at"),
-        Index("ix_request_rating_from_rated_at", "from_department_id", "rated_at"),
-        Index("ix_request_rating_rated_at", "rated_at"),
+        # Reports read only these, each holding what they read: by the department rated (a requester rates "to", a
+        # provider the requester's department, "from"), by instant, and on SQLite by pair, either way round (as
+        # request_event's: SQLite groups the pair (to, from) or (from, to) in this one's order).
+        Index("ix_request_rating_to_rated_at", "to_department_id", *_RATED),
+        Index("ix_request_rating_from_rated_at", "from_department_id", *_RATED),
+        Index("ix_request_rating_rated_at", *_RATED),
+        Index("ix_request_rating_pair_rated_at", "to_department_id", "from_department_id", *_RATED).ddl_if(
+            dialect="sqlite"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

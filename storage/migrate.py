@@ -1,6 +1,8 @@
 """Alembic, driven from code: ``inhouse db upgrade`` and the start of ``inhouse run``."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -15,6 +17,17 @@ def _config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+def on_this_database(dialect: str) -> Callable[..., bool]:
+    """Alembic's ``include_object`` for a database of ``dialect``: an index the models declare for another database
+    only (``Index(...).ddl_if(dialect=...)``, which autogenerate does not read) is not expected on this one."""
+
+    def include(item: Any, _name: str | None, _kind: str, _reflected: bool, _compare_to: Any) -> bool:
+        only_on = getattr(item, "_ddl_if", None)  # SQLAlchemy keeps ddl_if's condition there
+        return only_on is None or only_on.dialect in (None, dialect)
+
+    return include
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:

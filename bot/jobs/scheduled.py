@@ -15,7 +15,7 @@ from bot.sla import sweep as sla_sweep
 from bot.slack.client import directory_client
 from bot.slack.directory import LookupFailed, SlackDirectory
 from bot.slack.sender import Delivery
-from storage import runs
+from storage import planner_statistics, runs
 from storage.feedback import org_timezone
 
 log = logging.getLogger(__name__)
@@ -88,3 +88,10 @@ def weekly_feedback_digest(deps: Deps, now: datetime | None = None) -> int | Non
     run = digest_outbound.delivered(deps, run)
     log.info("Feedback digest: %d DMs owed, %d sent, %d to retry", len(run.new), run.sent, run.waiting)
     return run.sent
+
+
+def refresh_planner_statistics(deps: Deps) -> None:
+    """SQLite's query planner statistics gathered again (milliseconds; nothing on PostgreSQL): the reports' plans
+    read the pairs in order only when the statistics show how few there are (``storage.planner_statistics``)."""
+    with deps.session_scope() as session:
+        planner_statistics.refresh(session.connection())

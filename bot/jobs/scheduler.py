@@ -39,6 +39,7 @@ def delivering(deps: Deps) -> Iterator[None]:
 
 
 REPORTS_EVERY_MINUTES = 5  # a report is due from 09:00 on its day: posted by 09:05
+STATISTICS_EVERY_HOURS = 6
 
 
 def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
@@ -94,5 +95,13 @@ def build_scheduler(deps: Deps, *, blocking: bool) -> BaseScheduler:
         args=[deps],
         id="directory_sync",
         name="The org file's user groups looked up again: who joined and left its departments",
+    )
+    scheduler.add_job(
+        jobs.refresh_planner_statistics,
+        IntervalTrigger(hours=STATISTICS_EVERY_HOURS, timezone=UTC),
+        args=[deps],
+        id="planner_statistics",
+        name="SQLite's query planner statistics gathered again as the data grows",
+        next_run_time=deps.clock(),
     )
     return scheduler

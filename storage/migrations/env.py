@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.migrate import on_this_database
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -11,6 +12,7 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=on_this_database(connection.dialect.name),
 )
 with context.begin_transaction():
     context.run_migrations()

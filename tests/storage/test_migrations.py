@@ -9,7 +9,8 @@ from storage import migrate
 
 def test_the_migrations_build_exactly_the_tables_the_models_declare(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        include_object = migrate.on_this_database(connection.dialect.name)
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         assert compare_metadata(context, SQLModel.metadata) == []
 
 
