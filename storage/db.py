@@ -39,7 +39,18 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", percentiles.register)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    event.listen(engine, "connect", _postgres_settings)
+    return engine
+
+
+def _postgres_settings(dbapi_connection: Any, _record: Any) -> None:
+    # No JIT: PostgreSQL compiles a query whose estimated cost is high, and the reports' short queries spent more
+    # compiling than running (21 ms of App Home's 94 at 1,000,000 requests). A SET, not a startup option, which
+    # a connection pooler such as PgBouncer may refuse.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

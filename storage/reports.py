@@ -208,8 +208,8 @@ def weekly(session: Session, scope: Scope, weeks: Sequence[datetime]) -> dict[in
     """Per week (index into ``weeks``, their starts; the last ends at ``scope.end``): requests filed, split by
     the other side (customer for one provider, else provider), and the targets met and breached in it.
 
-    One statement of a part per week (UNION ALL): each groups its own week's rows, where one grouping by a
-    computed week had SQLite sort the whole span's rows.
+    Each is one statement, a SELECT per week joined by UNION ALL: each groups only its own week's rows, where
+    grouping the whole span by a computed week had SQLite sort all of it.
     """
     ends = [*weeks[1:], scope.end]
     trend: dict[int, dict[str, Any]] = {i: {"filed_by": {}} for i in range(len(weeks))}
