@@ -98,11 +98,6 @@ ORG_TWO_WEEKS = Scope(START + timedelta(weeks=4), START + timedelta(weeks=6))
 # rightly sorts them instead; over a million it reads that index (benchmarks/report_queries.py --plans).
 BY_PAIR = [
     ("events", lambda s: queries.events(s, ORG_TWO_WEEKS, by_pair=True), "ix_request_event_pair_at"),
-    (
-        "transfers in",
-        lambda s: queries.transfers_in(s, ORG_TWO_WEEKS, by_pair=True),
-        "ix_request_event_provider_pair_at",
-    ),
     ("targets", lambda s: queries.targets(s, ORG_TWO_WEEKS, by_pair=True), "ix_sla_outcome_pair_decided_at"),
     (
         "requesters' ratings",
