@@ -134,10 +134,14 @@ def _sum(parts: list[dict[Pair, Figures]]) -> dict[Pair, Figures]:
         for values in part.values():
             for name, value in values.items():
                 before = total.get(name)
-                if value is None or before is None:
-                    total[name] = before if value is None else value
+                if value is None:
+                    continue  # nothing to add (no open request in the pair)
+                if before is None:
+                    total[name] = value
+                elif name == "oldest_open":
+                    total[name] = min(before, value)
                 else:
-                    total[name] = min(before, value) if name == "oldest_open" else before + value
+                    total[name] = before + value
     return {(ALL, ALL): total}
 
 
